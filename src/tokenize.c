@@ -1,0 +1,361 @@
+/*
+ * tokenize.c - one pass over the original bytes: decode, fold, split into
+ * tokens, hash each token while its bytes are hot.
+ *
+ * Speed: English news is > 98 % ASCII, so ASCII bytes take a table-driven
+ * path (class + lower-case per byte, a tight loop inside words).  Every other
+ * code point goes through retold__fold (utf8proc) and retold__cclass.  The
+ * two paths must agree byte for byte; RETOLD_TOKENIZER_NO_FASTPATH sends
+ * ASCII through the general path so tests can compare them.
+ */
+#include "retold/tokenize.h"
+#include "retold/error.h"
+#include "unicode.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+struct retold_tokenizer {
+    uint64_t seed;
+    unsigned options;
+    retold_token *tok;
+    size_t ntok, captok;
+    char *norm;
+    size_t nnorm, capnorm;
+    size_t invalid;
+};
+
+/* ASCII tables, filled once (deterministic, no locale). */
+static unsigned char ascii_class[128];
+static char ascii_fold[128];
+static int ascii_ready;
+
+static void ascii_init(void)
+{
+    /* Racing initialisers write identical values, so this is benign. */
+    for (int c = 0; c < 128; c++) {
+        ascii_class[c] = (unsigned char)retold__cclass(c);
+        ascii_fold[c] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+    }
+    __atomic_store_n(&ascii_ready, 1, __ATOMIC_RELEASE);
+}
+
+retold_tokenizer *retold_tokenizer_new(uint64_t seed, unsigned options)
+{
+    if (!__atomic_load_n(&ascii_ready, __ATOMIC_ACQUIRE)) ascii_init();
+    retold_tokenizer *tk = calloc(1, sizeof *tk);
+    if (!tk) return NULL;
+    tk->seed = seed;
+    tk->options = options;
+    return tk;
+}
+
+void retold_tokenizer_free(retold_tokenizer *tk)
+{
+    if (!tk) return;
+    free(tk->tok);
+    free(tk->norm);
+    free(tk);
+}
+
+const char *retold_tokenizer_norm(const retold_tokenizer *tk) { return tk->norm; }
+size_t retold_tokenizer_invalid(const retold_tokenizer *tk) { return tk->invalid; }
+
+/* Scanner state for one document. */
+typedef struct scan {
+    retold_tokenizer *tk;
+    const unsigned char *text;
+    size_t len;
+    int in_word;          /* a word token is open */
+    int compose;          /* open word needs NFC recomposition */
+    int digits_only;      /* open word has only ASCII digits so far */
+    unsigned group_len;   /* digits in the current digit group */
+    unsigned groups;      /* digit groups joined so far */
+    uint32_t word_start, word_end, word_norm;
+    uint32_t word_flags;
+    /* dense-script run: the previous character, for bigrams */
+    int dense_prev;
+    uint32_t dense_start, dense_end, dense_norm, dense_norm_len;
+    unsigned dense_run;
+    uint32_t dense_flags;
+    int quoted;
+    int sent_pending;
+    int newline_seen;
+} scan;
+
+static int grow_norm(retold_tokenizer *tk, size_t extra)
+{
+    if (tk->nnorm + extra <= tk->capnorm) return RETOLD_OK;
+    size_t cap = tk->capnorm ? tk->capnorm : 4096;
+    while (cap < tk->nnorm + extra) cap *= 2;
+    char *p = realloc(tk->norm, cap);
+    if (!p) return RETOLD_NOMEM;
+    tk->norm = p;
+    tk->capnorm = cap;
+    return RETOLD_OK;
+}
+
+static int push_token(retold_tokenizer *tk, uint32_t start, uint32_t end,
+                      uint32_t norm, uint32_t norm_len, uint32_t flags)
+{
+    if (tk->ntok == tk->captok) {
+        size_t cap = tk->captok ? tk->captok * 2 : 1024;
+        retold_token *p = realloc(tk->tok, cap * sizeof *p);
+        if (!p) return RETOLD_NOMEM;
+        tk->tok = p;
+        tk->captok = cap;
+    }
+    retold_token *t = &tk->tok[tk->ntok++];
+    t->hash = XXH3_64bits_withSeed(tk->norm + norm, norm_len, tk->seed);
+    t->start = start;
+    t->end = end;
+    t->norm = norm;
+    t->norm_len = norm_len;
+    t->flags = flags;
+    t->reserved = 0;
+    return RETOLD_OK;
+}
+
+/* Recompose the open word's normalised bytes (rare: kept marks, jamo). */
+static void compose_word(scan *s)
+{
+    retold_tokenizer *tk = s->tk;
+    size_t n = tk->nnorm - s->word_norm;
+    int32_t stackbuf[256];
+    int32_t *cps = n <= 256 ? stackbuf : malloc(n * sizeof *cps);
+    if (!cps) return;               /* leave it decomposed: still consistent */
+    size_t k = 0, i = 0;
+    const unsigned char *b = (const unsigned char *)tk->norm + s->word_norm;
+    while (i < n) {
+        int bad;
+        i += retold__utf8_decode(b + i, n - i, &cps[k++], &bad);
+    }
+    k = retold__compose(cps, k);
+    size_t w = s->word_norm;
+    for (i = 0; i < k; i++) w += retold__utf8_encode(cps[i], tk->norm + w);
+    tk->nnorm = w;                  /* composition never lengthens */
+    if (cps != stackbuf) free(cps);
+}
+
+static int end_word(scan *s)
+{
+    if (!s->in_word) return RETOLD_OK;
+    s->in_word = 0;
+    if (s->compose) compose_word(s);
+    uint32_t flags = s->word_flags;
+    if (s->digits_only) flags |= RETOLD_TOK_NUMERIC;
+    return push_token(s->tk, s->word_start, s->word_end, s->word_norm,
+                      (uint32_t)(s->tk->nnorm - s->word_norm), flags);
+}
+
+static int end_dense(scan *s)
+{
+    int rc = RETOLD_OK;
+    if (s->dense_prev && s->dense_run == 1)       /* lone character: unigram */
+        rc = push_token(s->tk, s->dense_start, s->dense_end, s->dense_norm,
+                        s->dense_norm_len, s->dense_flags);
+    s->dense_prev = 0;
+    s->dense_run = 0;
+    return rc;
+}
+
+static uint32_t start_flags(scan *s, int upper)
+{
+    uint32_t f = 0;
+    if (upper) f |= RETOLD_TOK_UPPER;
+    if (s->sent_pending) f |= RETOLD_TOK_SENT;
+    if (s->quoted) f |= RETOLD_TOK_QUOTED;
+    s->sent_pending = 0;
+    return f;
+}
+
+/* Does a digit group of exactly three ASCII digits start at p? */
+static int three_digits_follow(const scan *s, size_t p)
+{
+    if (p + 3 > s->len) return 0;
+    for (int i = 0; i < 3; i++)
+        if (s->text[p + i] < '0' || s->text[p + i] > '9') return 0;
+    return p + 3 == s->len || s->text[p + 3] < '0' || s->text[p + 3] > '9';
+}
+
+/* Process one folded code point c of class cl that came from the original
+ * bytes [o0, o1).  `next` is where the original text continues. */
+static int process(scan *s, int32_t c, int cl, int upper, int compose,
+                   uint32_t o0, uint32_t o1)
+{
+    retold_tokenizer *tk = s->tk;
+    int rc;
+    switch (cl) {
+    case RETOLD__C_MARK:
+        if (!s->in_word) return RETOLD_OK;           /* stray mark: ignore */
+        /* fall through */
+    case RETOLD__C_LETTER:
+    case RETOLD__C_NUMBER:
+    case RETOLD__C_DIGIT:
+        if (s->dense_prev && (rc = end_dense(s)) != RETOLD_OK) return rc;
+        if (!s->in_word) {
+            s->in_word = 1;
+            s->compose = 0;
+            s->digits_only = 1;
+            s->group_len = 0;
+            s->groups = 0;
+            s->word_start = o0;
+            s->word_norm = (uint32_t)tk->nnorm;
+            s->word_flags = start_flags(s, upper);
+        }
+        s->word_end = o1;
+        if (cl == RETOLD__C_DIGIT) s->group_len++;
+        else s->digits_only = 0;
+        s->compose |= compose;
+        if ((rc = grow_norm(tk, 4)) != RETOLD_OK) return rc;
+        tk->nnorm += retold__utf8_encode(c, tk->norm + tk->nnorm);
+        s->newline_seen = 0;
+        return RETOLD_OK;
+
+    case RETOLD__C_DENSE: {
+        if ((rc = end_word(s)) != RETOLD_OK) return rc;
+        if ((rc = grow_norm(tk, 8)) != RETOLD_OK) return rc;
+        uint32_t here = (uint32_t)tk->nnorm;
+        if (s->dense_prev) {
+            /* bigram = previous character + this one: copy the previous
+             * character's bytes next to this one's */
+            memmove(tk->norm + here, tk->norm + s->dense_norm, s->dense_norm_len);
+            uint32_t big = here;
+            here += s->dense_norm_len;
+            size_t w = retold__utf8_encode(c, tk->norm + here);
+            tk->nnorm = here + w;
+            rc = push_token(tk, s->dense_start, o1, big,
+                            (uint32_t)(s->dense_norm_len + w), s->dense_flags);
+            if (rc != RETOLD_OK) return rc;
+            s->dense_norm = here;
+            s->dense_norm_len = (uint32_t)w;
+            s->dense_flags = RETOLD_TOK_DENSE | (s->quoted ? RETOLD_TOK_QUOTED : 0);
+        } else {
+            size_t w = retold__utf8_encode(c, tk->norm + here);
+            tk->nnorm = here + w;
+            s->dense_norm = here;
+            s->dense_norm_len = (uint32_t)w;
+            s->dense_flags = RETOLD_TOK_DENSE | start_flags(s, 0);
+        }
+        s->dense_prev = 1;
+        s->dense_run++;
+        s->dense_start = o0;
+        s->dense_end = o1;
+        s->newline_seen = 0;
+        return RETOLD_OK;
+    }
+    default:
+        break;
+    }
+
+    /* A separator.  Inside a number it may be a digit-group separator. */
+    if (s->in_word && s->digits_only &&
+        (c == ',' || c == '.' || c == ' ' || c == '\'') &&
+        s->group_len >= 1 && s->group_len <= 3 &&
+        (s->groups > 0 ? s->group_len == 3 : 1) &&
+        three_digits_follow(s, o1)) {
+        s->groups++;
+        s->group_len = 0;
+        return RETOLD_OK;                             /* skip the separator */
+    }
+    if ((rc = end_word(s)) != RETOLD_OK) return rc;
+    if (s->dense_prev && (rc = end_dense(s)) != RETOLD_OK) return rc;
+    switch (cl) {
+    case RETOLD__C_DQUOTE:
+        s->quoted = !s->quoted;
+        break;
+    case RETOLD__C_STOP:
+        s->sent_pending = 1;
+        break;
+    case RETOLD__C_NEWLINE:
+        if (c == '\r') break;                        /* CRLF counts once */
+        if (s->newline_seen) {                       /* blank line: paragraph */
+            s->sent_pending = 1;
+            s->quoted = 0;
+        }
+        s->newline_seen = 1;
+        return RETOLD_OK;
+    case RETOLD__C_SPACE:
+        return RETOLD_OK;
+    default:
+        break;
+    }
+    s->newline_seen = 0;
+    return RETOLD_OK;
+}
+
+int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
+                    const retold_token **tokens, size_t *count)
+{
+    *tokens = NULL;
+    *count = 0;
+    if (len > RETOLD_DOC_MAX) return RETOLD_TOOBIG;
+    tk->ntok = 0;
+    tk->nnorm = 0;
+    tk->invalid = 0;
+    /* Normalised text is at most 18x the original per code point in theory
+     * (utf8proc's longest compatibility decomposition), but grow_norm keeps
+     * it honest; start with the original size. */
+    int rc = grow_norm(tk, len + 64);
+    if (rc != RETOLD_OK) return rc;
+
+    scan s;
+    memset(&s, 0, sizeof s);
+    s.tk = tk;
+    s.text = (const unsigned char *)text;
+    s.len = len;
+    s.sent_pending = 1;
+    const int fast = !(tk->options & RETOLD_TOKENIZER_NO_FASTPATH);
+    const unsigned char *t = s.text;
+    size_t p = 0;
+
+    while (p < len) {
+        unsigned b = t[p];
+        if (b < 0x80 && fast) {
+            int cl = ascii_class[b];
+            if ((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) &&
+                s.in_word && !s.dense_prev) {
+                /* Tight loop: extend the open word over ASCII letters/digits. */
+                if ((rc = grow_norm(tk, len - p)) != RETOLD_OK) return rc;
+                char *w = tk->norm + tk->nnorm;
+                size_t q = p;
+                while (q < len && t[q] < 0x80) {
+                    int c2 = ascii_class[t[q]];
+                    if (c2 == RETOLD__C_LETTER) s.digits_only = 0;
+                    else if (c2 == RETOLD__C_DIGIT) s.group_len++;
+                    else break;
+                    *w++ = ascii_fold[t[q]];
+                    q++;
+                }
+                tk->nnorm = (size_t)(w - tk->norm);
+                s.word_end = (uint32_t)q;
+                p = q;
+                continue;
+            }
+            rc = process(&s, ascii_fold[b], cl, b >= 'A' && b <= 'Z', 0,
+                         (uint32_t)p, (uint32_t)(p + 1));
+            if (rc != RETOLD_OK) return rc;
+            p++;
+            continue;
+        }
+        int32_t cp;
+        int bad;
+        size_t used = retold__utf8_decode(t + p, len - p, &cp, &bad);
+        if (bad) tk->invalid++;
+        int32_t folded[RETOLD__FOLD_MAX];
+        int upper, compose;
+        int n = retold__fold(cp, folded, &upper, &compose);
+        for (int i = 0; i < n; i++) {
+            rc = process(&s, folded[i], retold__cclass(folded[i]),
+                         i == 0 && upper, compose, (uint32_t)p, (uint32_t)(p + used));
+            if (rc != RETOLD_OK) return rc;
+        }
+        p += used;
+    }
+    if ((rc = end_word(&s)) != RETOLD_OK) return rc;
+    if ((rc = end_dense(&s)) != RETOLD_OK) return rc;
+    *tokens = tk->tok;
+    *count = tk->ntok;
+    return RETOLD_OK;
+}
