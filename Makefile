@@ -1,0 +1,80 @@
+# retold - find copies, rewrites and translations of the same story.
+# Plain GNU make.  `make help` lists the targets.
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+PKGS    := libxxhash libutf8proc liblmdb
+OPT     ?= -O2
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpointer-arith -Wconversion -Wno-sign-conversion
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS))
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lutf8proc -llmdb) -lstemmer -lz -lpthread -lm
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
+BUILD   ?= build
+
+LIB_SRC := $(wildcard src/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/check_*.c)
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/lib/%.o)
+CLI_OBJ := $(CLI_SRC:src/cli/%.c=$(BUILD)/cli/%.o)
+TESTS   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIBA    := $(BUILD)/libretold.a
+BIN     := $(BUILD)/retold
+
+.PHONY: all test check-unit check-cli asan bench demo install uninstall clean help
+all: $(LIBA) $(BIN)
+
+$(BUILD)/lib/%.o: src/%.c $(wildcard include/retold/*.h src/*.h) | $(BUILD)/lib
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/cli/%.o: src/cli/%.c $(wildcard include/retold/*.h src/cli/*.h) | $(BUILD)/cli
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(LIBA): $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBA) $(LIBS)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIBA) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Wno-conversion $(shell pkg-config --cflags check) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS) $(CHECK_LIBS)
+$(BUILD)/lib $(BUILD)/cli $(BUILD)/tests:
+	mkdir -p $@
+
+## test: unit tests (Check) and CLI end-to-end tests
+test: check-unit check-cli
+check-unit: $(TESTS)
+	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
+check-cli: $(BIN)
+	@RETOLD=$(BIN) sh tests/cli/run.sh
+
+## asan: rebuild with ASan+UBSan in build-asan/ and rerun every test
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="-g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test
+
+## bench: build and run the benchmarks (see bench/README.md)
+bench: all
+	@sh bench/run.sh
+
+## demo: build and run retold on the bundled seed articles
+demo: all
+	@sh scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/retold $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/retold
+	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/libretold.a
+	install -m 644 include/retold.h $(DESTDIR)$(PREFIX)/include/retold.h
+	install -m 644 include/retold/*.h $(DESTDIR)$(PREFIX)/include/retold/
+	sed -e 's|@PREFIX@|$(PREFIX)|' retold.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/retold.pc
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/retold $(DESTDIR)$(PREFIX)/lib/libretold.a $(DESTDIR)$(PREFIX)/include/retold.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/retold.pc
+	rm -rf $(DESTDIR)$(PREFIX)/include/retold
+
+clean:
+	rm -rf build build-asan
+
+help:
+	@echo "make [all]     build $(LIBA) and $(BIN)"
+	@echo "make test      unit tests (Check) + CLI end-to-end tests"
+	@echo "make asan      the tests again under ASan+UBSan (build-asan/)"
+	@echo "make bench     benchmarks (bench/run.sh)"
+	@echo "make demo      run retold on the seed articles in data/seeds"
+	@echo "make install   install to PREFIX=$(PREFIX) (uninstall removes)"
+	@echo "make clean     remove build directories"

@@ -1,0 +1,657 @@
+/*
+ * batch.c - the batch pipeline (see batch.h for the stages).
+ *
+ * Threads: workers take turns at one lock to (1) commit the results of
+ * their previous chunk into the shared arrays and (2) read the next chunk of
+ * records (about 1 MiB of text), giving each record the next document index.
+ * Sketching happens outside the lock.  Because indexes are handed out in
+ * reading order and every result lands at its index, the output does not
+ * depend on the number of threads or on their timing.
+ */
+#include "retold/batch.h"
+#include "retold/lsh.h"
+#include "retold/minhash.h"
+#include "retold/error.h"
+#include "retold/shingle.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xxhash.h>
+
+#define CHUNK_BYTES ((size_t)1 << 20)
+#define CHUNK_DOCS  512
+#define THREADS_MAX 256
+
+typedef struct arena {
+    char *data;
+    size_t len, cap;
+} arena;
+
+struct retold_batch {
+    retold_batch_opts o;
+    retold_params p;
+    char err[1200];
+    /* per document */
+    size_t n, cap;
+    size_t n0;                /* documents of side 0 (inputs) */
+    uint32_t *sig;            /* n * k */
+    uint64_t *bands;          /* n * b */
+    uint32_t *distinct;
+    uint8_t *side;
+    uint8_t *skip;            /* empty documents */
+    uint64_t *id_off;         /* n + 1 offsets into ids */
+    arena ids;
+    /* duplicate-id detection: open addressing over doc index + 1 */
+    uint32_t *idtab;
+    size_t idcap;
+    /* results */
+    retold_pair *pairs;
+    size_t npairs;
+    uint32_t *cluster;
+    retold_batch_stats st;
+    /* inputs, for re-reading */
+    retold_reader *rd[2];
+};
+
+/* ---------------------------------------------------------------------- */
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int set_err(retold_batch *b, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->err, sizeof b->err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void retold_batch_opts_default(retold_batch_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    retold_params_default(&o->params);
+    retold_reader_opts_default(&o->reader);
+    o->threads = 1;
+    o->verify = RETOLD_VERIFY_AUTO;
+}
+
+int retold_batch_new(retold_batch **out, const retold_batch_opts *o)
+{
+    retold_batch *b = calloc(1, sizeof *b);
+    *out = b;
+    if (!b) return RETOLD_NOMEM;
+    b->o = *o;
+    b->p = o->params;
+    if (b->o.threads == 0) b->o.threads = 1;
+    if (b->o.threads > THREADS_MAX) b->o.threads = THREADS_MAX;
+    char msg[256];
+    if (retold_params_resolve(&b->p, msg, sizeof msg) != RETOLD_OK)
+        return set_err(b, RETOLD_INVAL, "%s", msg);
+    b->o.params = b->p;
+    return RETOLD_OK;
+}
+
+void retold_batch_free(retold_batch *b)
+{
+    if (!b) return;
+    free(b->sig);
+    free(b->bands);
+    free(b->distinct);
+    free(b->side);
+    free(b->skip);
+    free(b->id_off);
+    free(b->ids.data);
+    free(b->idtab);
+    free(b->pairs);
+    free(b->cluster);
+    retold_reader_close(b->rd[0]);
+    retold_reader_close(b->rd[1]);
+    free(b);
+}
+
+const char *retold_batch_errmsg(const retold_batch *b) { return b->err; }
+const retold_params *retold_batch_params(const retold_batch *b) { return &b->p; }
+size_t retold_batch_size(const retold_batch *b) { return b->n; }
+int retold_batch_side(const retold_batch *b, size_t doc) { return b->side[doc]; }
+uint32_t retold_batch_shingles(const retold_batch *b, size_t doc) { return b->distinct[doc]; }
+const uint32_t *retold_batch_clusters(const retold_batch *b) { return b->cluster; }
+void retold_batch_get_stats(const retold_batch *b, retold_batch_stats *s) { *s = b->st; }
+
+const char *retold_batch_id(const retold_batch *b, size_t doc, size_t *len)
+{
+    *len = (size_t)(b->id_off[doc + 1] - b->id_off[doc]);
+    return b->ids.data + b->id_off[doc];
+}
+
+const retold_pair *retold_batch_pairs(const retold_batch *b, size_t *n)
+{
+    *n = b->npairs;
+    return b->pairs;
+}
+
+/* ---------------------------------------------------------------------- */
+/* document table (all calls under the lock)                               */
+
+static int grow_docs(retold_batch *b)
+{
+    if (b->n < b->cap) return RETOLD_OK;
+    size_t cap = b->cap ? b->cap * 2 : 4096;
+    unsigned k = b->p.perms, nb = b->p.bands;
+    uint32_t *sig = realloc(b->sig, cap * k * sizeof *sig);
+    if (!sig) return RETOLD_NOMEM;
+    b->sig = sig;
+    uint64_t *bands = realloc(b->bands, cap * nb * sizeof *bands);
+    if (!bands) return RETOLD_NOMEM;
+    b->bands = bands;
+    uint32_t *d = realloc(b->distinct, cap * sizeof *d);
+    if (!d) return RETOLD_NOMEM;
+    b->distinct = d;
+    uint8_t *s = realloc(b->side, cap);
+    if (!s) return RETOLD_NOMEM;
+    b->side = s;
+    s = realloc(b->skip, cap);
+    if (!s) return RETOLD_NOMEM;
+    b->skip = s;
+    uint64_t *io = realloc(b->id_off, (cap + 1) * sizeof *io);
+    if (!io) return RETOLD_NOMEM;
+    b->id_off = io;
+    b->cap = cap;
+    return RETOLD_OK;
+}
+
+static int arena_put(arena *a, const char *s, size_t n)
+{
+    if (a->len + n > a->cap) {
+        size_t cap = a->cap ? a->cap : 65536;
+        while (cap < a->len + n) cap *= 2;
+        char *d = realloc(a->data, cap);
+        if (!d) return RETOLD_NOMEM;
+        a->data = d;
+        a->cap = cap;
+    }
+    memcpy(a->data + a->len, s, n);
+    a->len += n;
+    return RETOLD_OK;
+}
+
+/* Insert document `doc` (id already in the arena) into the id table;
+ * returns the index of an earlier document of the same side with the same
+ * id, or -1. */
+static long id_insert(retold_batch *b, size_t doc)
+{
+    if (2 * (doc + 1) > b->idcap) {
+        size_t cap = b->idcap ? b->idcap * 2 : 8192;
+        uint32_t *t = calloc(cap, sizeof *t);
+        if (!t) return -2;
+        for (size_t i = 0; i < b->idcap; i++) {
+            if (!b->idtab[i]) continue;
+            size_t d = b->idtab[i] - 1, len;
+            const char *id = retold_batch_id(b, d, &len);
+            size_t j = (size_t)XXH3_64bits_withSeed(id, len, b->side[d]) & (cap - 1);
+            while (t[j]) j = (j + 1) & (cap - 1);
+            t[j] = (uint32_t)(d + 1);
+        }
+        free(b->idtab);
+        b->idtab = t;
+        b->idcap = cap;
+    }
+    size_t len;
+    const char *id = retold_batch_id(b, doc, &len);
+    size_t j = (size_t)XXH3_64bits_withSeed(id, len, b->side[doc]) & (b->idcap - 1);
+    while (b->idtab[j]) {
+        size_t d = b->idtab[j] - 1, l2;
+        const char *other = retold_batch_id(b, d, &l2);
+        if (b->side[d] == b->side[doc] && l2 == len && memcmp(other, id, len) == 0) return (long)d;
+        j = (j + 1) & (b->idcap - 1);
+    }
+    b->idtab[j] = (uint32_t)(doc + 1);
+    return -1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* pass 1: read + sketch                                                   */
+
+typedef struct job {
+    size_t doc;
+    size_t off, len;          /* text in the worker's buffer */
+} job;
+
+typedef struct shared {
+    retold_batch *b;
+    pthread_mutex_t lock;
+    int side;                 /* reader being read */
+    int done;
+    int rc;
+    int pass;                 /* 1: sketch, 2: exact sets */
+    /* pass 2 */
+    const uint8_t *need;
+    uint64_t **sets;          /* per doc: [count, hashes...] */
+} shared;
+
+typedef struct worker {
+    shared *sh;
+    retold_sketcher *sk;
+    arena text;
+    job *jobs;
+    size_t njobs, capjobs;
+    uint32_t *sig;            /* CHUNK_DOCS * k */
+    uint64_t *bands;
+    uint32_t *distinct;
+    uint8_t *empty;
+    uint64_t **sets;          /* pass 2 results */
+    uint64_t tokens, bytes, invalid;
+    int rc;
+} worker;
+
+/* Commit the worker's finished chunk into the shared arrays (under lock). */
+static void commit(worker *w)
+{
+    retold_batch *b = w->sh->b;
+    unsigned k = b->p.perms, nb = b->p.bands;
+    for (size_t i = 0; i < w->njobs; i++) {
+        size_t d = w->jobs[i].doc;
+        if (w->sh->pass == 1) {
+            memcpy(b->sig + d * k, w->sig + i * k, k * sizeof *b->sig);
+            memcpy(b->bands + d * nb, w->bands + i * nb, nb * sizeof *b->bands);
+            b->distinct[d] = w->distinct[i];
+            b->skip[d] = w->empty[i];
+            b->st.empty_docs += w->empty[i];
+        } else {
+            w->sh->sets[d] = w->sets[i];
+            w->sets[i] = NULL;
+        }
+    }
+    w->njobs = 0;
+    if (w->sh->pass == 1) {
+        b->st.tokens += w->tokens;
+        b->st.invalid_utf8 += w->invalid;
+        b->st.bytes += w->bytes;
+    }
+    w->tokens = w->invalid = w->bytes = 0;
+}
+
+static int add_job(worker *w, size_t doc, const char *text, size_t len)
+{
+    if (w->njobs == w->capjobs) {
+        size_t cap = w->capjobs ? w->capjobs * 2 : 64;
+        job *j = realloc(w->jobs, cap * sizeof *j);
+        if (!j) return RETOLD_NOMEM;
+        w->jobs = j;
+        w->capjobs = cap;
+    }
+    job *j = &w->jobs[w->njobs++];
+    j->doc = doc;
+    j->off = w->text.len;
+    j->len = len;
+    return arena_put(&w->text, text, len);
+}
+
+/* Read the next chunk (under lock).  Returns RETOLD_OK (possibly with no
+ * jobs: end of input) or an error. */
+static int read_chunk(worker *w)
+{
+    shared *sh = w->sh;
+    retold_batch *b = sh->b;
+    w->text.len = 0;
+    while (!sh->done && w->njobs < CHUNK_DOCS && w->text.len < CHUNK_BYTES) {
+        retold_record rec;
+        int rc = retold_reader_next(b->rd[sh->side], &rec);
+        if (rc == RETOLD_EOF) {
+            if (sh->side == 0 && b->rd[1]) { sh->side = 1; continue; }
+            sh->done = 1;
+            break;
+        }
+        if (rc != RETOLD_OK) {
+            set_err(b, rc, "%s", retold_reader_errmsg(b->rd[sh->side]));
+            return rc;
+        }
+        if (sh->pass == 2) {
+            size_t d = (size_t)rec.index + (sh->side == 1 ? b->n0 : 0);
+            size_t len;
+            const char *id = d < b->n ? retold_batch_id(b, d, &len) : NULL;
+            if (!id || len != rec.id_len || memcmp(id, rec.id, len) != 0)
+                return set_err(b, RETOLD_IO, "%s: input changed while it was being read (record %llu)",
+                               rec.path, (unsigned long long)rec.index + 1);
+            if (!sh->need[d]) continue;
+            if ((rc = add_job(w, d, rec.text, rec.text_len)) != RETOLD_OK) return rc;
+            continue;
+        }
+        if ((rc = grow_docs(b)) != RETOLD_OK) return rc;
+        size_t d = b->n;
+        if (d >= UINT32_MAX - 1) return set_err(b, RETOLD_TOOBIG, "more than 2^32 - 2 documents");
+        b->id_off[d] = b->ids.len;
+        if ((rc = arena_put(&b->ids, rec.id, rec.id_len)) != RETOLD_OK) return rc;
+        b->id_off[d + 1] = b->ids.len;
+        b->side[d] = (uint8_t)sh->side;
+        long dup = id_insert(b, d);
+        if (dup == -2) return RETOLD_NOMEM;
+        if (dup >= 0) {
+            return set_err(b, RETOLD_DUPID, "%s%s%llu: duplicate id \"%.*s\" (also document %ld of this input)",
+                           rec.path, rec.line ? ":" : "", (unsigned long long)rec.line,
+                           (int)(rec.id_len > 200 ? 200 : rec.id_len), rec.id, dup + 1);
+        }
+        b->n++;
+        b->st.docs++;
+        if ((rc = add_job(w, d, rec.text, rec.text_len)) != RETOLD_OK) return rc;
+    }
+    return RETOLD_OK;
+}
+
+static int sketch_chunk(worker *w)
+{
+    retold_batch *b = w->sh->b;
+    unsigned k = b->p.perms, nb = b->p.bands;
+    for (size_t i = 0; i < w->njobs; i++) {
+        const char *text = w->text.data + w->jobs[i].off;
+        size_t len = w->jobs[i].len;
+        retold_sketch_info info;
+        uint32_t *sig = w->sig + i * k;
+        int rc = retold_sketch(w->sk, text, len, sig, &info);
+        if (rc != RETOLD_OK) return rc;
+        w->tokens += info.tokens;
+        w->invalid += info.invalid;
+        w->bytes += len;
+        if (w->sh->pass == 1) {
+            retold_lsh_band_hashes(sig, nb, b->p.rows, b->p.seed, w->bands + i * nb);
+            w->distinct[i] = (uint32_t)(info.shingles > UINT32_MAX ? UINT32_MAX : info.shingles);
+            w->empty[i] = info.shingles == 0;
+        } else {
+            const uint64_t *h;
+            size_t n;
+            retold_sketcher_shingles(w->sk, &h, &n);
+            uint64_t *set = malloc((n + 1) * sizeof *set);
+            if (!set) return RETOLD_NOMEM;
+            set[0] = n;
+            memcpy(set + 1, h, n * sizeof *h);
+            w->sets[i] = set;
+        }
+    }
+    return RETOLD_OK;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    shared *sh = w->sh;
+    for (;;) {
+        pthread_mutex_lock(&sh->lock);
+        commit(w);
+        int rc = sh->rc;
+        if (rc == RETOLD_OK && !sh->done) {
+            rc = read_chunk(w);
+            if (rc != RETOLD_OK) sh->rc = rc;
+        }
+        int stop = rc != RETOLD_OK || (w->njobs == 0 && sh->done);
+        pthread_mutex_unlock(&sh->lock);
+        if (stop) break;
+        rc = sketch_chunk(w);
+        if (rc != RETOLD_OK) {
+            pthread_mutex_lock(&sh->lock);
+            if (sh->rc == RETOLD_OK) {
+                sh->rc = rc;
+                set_err(sh->b, rc, "sketching: %s", retold_strerror(rc));
+            }
+            pthread_mutex_unlock(&sh->lock);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int run_workers(retold_batch *b, shared *sh)
+{
+    unsigned nt = b->o.threads;
+    unsigned k = b->p.perms, nb = b->p.bands;
+    worker *ws = calloc(nt, sizeof *ws);
+    pthread_t *tid = calloc(nt, sizeof *tid);
+    int rc = RETOLD_NOMEM;
+    unsigned started = 0;
+    if (!ws || !tid) goto out;
+    for (unsigned i = 0; i < nt; i++) {
+        worker *w = &ws[i];
+        w->sh = sh;
+        w->sk = retold_sketcher_new(&b->p);
+        w->sig = malloc((size_t)CHUNK_DOCS * k * sizeof *w->sig);
+        w->bands = malloc((size_t)CHUNK_DOCS * nb * sizeof *w->bands);
+        w->distinct = malloc(CHUNK_DOCS * sizeof *w->distinct);
+        w->empty = malloc(CHUNK_DOCS);
+        w->sets = calloc(CHUNK_DOCS, sizeof *w->sets);
+        if (!w->sk || !w->sig || !w->bands || !w->distinct || !w->empty || !w->sets) goto out;
+    }
+    pthread_mutex_init(&sh->lock, NULL);
+    if (nt == 1) {
+        work(&ws[0]);
+    } else {
+        for (started = 0; started < nt; started++)
+            if (pthread_create(&tid[started], NULL, work, &ws[started]) != 0) {
+                pthread_mutex_lock(&sh->lock);
+                if (sh->rc == RETOLD_OK && started == 0) sh->rc = set_err(b, RETOLD_NOMEM, "cannot start threads");
+                pthread_mutex_unlock(&sh->lock);
+                break;
+            }
+        for (unsigned i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    }
+    pthread_mutex_destroy(&sh->lock);
+    rc = sh->rc;
+out:
+    if (rc == RETOLD_NOMEM && !b->err[0]) set_err(b, rc, "out of memory");
+    for (unsigned i = 0; ws && i < nt; i++) {
+        worker *w = &ws[i];
+        retold_sketcher_free(w->sk);
+        free(w->text.data);
+        free(w->jobs);
+        free(w->sig);
+        free(w->bands);
+        free(w->distinct);
+        free(w->empty);
+        if (w->sets)
+            for (size_t j = 0; j < CHUNK_DOCS; j++) free(w->sets[j]);
+        free(w->sets);
+    }
+    free(ws);
+    free(tid);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* verify + cluster                                                        */
+
+enum { DECIDE_DROP = 0, DECIDE_KEEP, DECIDE_EXACT };
+
+static float containment_estimate(double j, uint32_t na, uint32_t nb)
+{
+    double inter = j * ((double)na + nb) / (1.0 + j);
+    uint32_t mn = na < nb ? na : nb;
+    double c = mn ? inter / mn : 0.0;
+    return (float)(c > 1.0 ? 1.0 : c);
+}
+
+static uint32_t find_root(uint32_t *parent, uint32_t x)
+{
+    while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    return x;
+}
+
+static int cluster(retold_batch *b)
+{
+    uint32_t *parent = malloc((b->n ? b->n : 1) * sizeof *parent);
+    if (!parent) return RETOLD_NOMEM;
+    for (size_t i = 0; i < b->n; i++) parent[i] = (uint32_t)i;
+    for (size_t i = 0; i < b->npairs; i++) {
+        uint32_t x = find_root(parent, b->pairs[i].a), y = find_root(parent, b->pairs[i].b);
+        if (x == y) continue;
+        if (x < y) parent[y] = x;        /* the smaller index is the root */
+        else parent[x] = y;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        parent[i] = find_root(parent, (uint32_t)i);
+        if (parent[i] != i) b->st.clustered_docs++;
+        else if (i + 1 < b->n || b->npairs) { /* counted below */ }
+    }
+    /* clusters of size >= 2: roots that some other document points to */
+    uint8_t *has = calloc(b->n ? b->n : 1, 1);
+    if (!has) { free(parent); return RETOLD_NOMEM; }
+    for (size_t i = 0; i < b->n; i++)
+        if (parent[i] != i && !has[parent[i]]) { has[parent[i]] = 1; b->st.clusters++; }
+    b->st.clustered_docs += b->st.clusters;
+    free(has);
+    b->cluster = parent;
+    return RETOLD_OK;
+}
+
+int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
+                     const char *const *refs, size_t nref)
+{
+    int rc;
+    if (b->err[0]) return RETOLD_INVAL;
+    if ((rc = retold_reader_open(&b->rd[0], inputs, n, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
+    if (nref && (rc = retold_reader_open(&b->rd[1], refs, nref, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
+
+    /* pass 1 */
+    double t0 = now();
+    shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.b = b;
+    sh.pass = 1;
+    if ((rc = run_workers(b, &sh)) != RETOLD_OK) return rc;
+    b->st.skipped = retold_reader_skipped(b->rd[0]) + (b->rd[1] ? retold_reader_skipped(b->rd[1]) : 0);
+    b->st.skipped_binary = retold_reader_skipped_binary(b->rd[0]) + (b->rd[1] ? retold_reader_skipped_binary(b->rd[1]) : 0);
+    while (b->n0 < b->n && b->side[b->n0] == 0) b->n0++;
+    double t1 = now();
+    b->st.sec_sketch = t1 - t0;
+
+    /* LSH */
+    uint64_t *cand = NULL;
+    size_t ncand = 0;
+    rc = retold_lsh_candidates(b->bands, b->n, b->p.bands, b->skip, nref ? b->side : NULL, &cand, &ncand);
+    if (rc != RETOLD_OK) return set_err(b, rc, "finding candidates: %s", retold_strerror(rc));
+    b->st.candidates = ncand;
+    double t2 = now();
+    b->st.sec_lsh = t2 - t1;
+
+    /* verify: decide from the estimate */
+    unsigned k = b->p.perms;
+    double t = b->p.threshold, sigma = sqrt(t * (1.0 - t) / k), lo = t - 3 * sigma, hi = t + 3 * sigma;
+    uint8_t *decide = malloc(ncand ? ncand : 1);
+    float *est = malloc((ncand ? ncand : 1) * sizeof *est);
+    uint8_t *need = NULL;
+    if (!decide || !est) { rc = RETOLD_NOMEM; goto out; }
+    size_t nexact = 0, nkeep = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        size_t x = (size_t)(cand[i] >> 32), y = (size_t)(uint32_t)cand[i];
+        double e = retold_minhash_jaccard(b->sig + x * k, b->sig + y * k, k);
+        est[i] = (float)e;
+        int d;
+        switch (b->o.verify) {
+        case RETOLD_VERIFY_ESTIMATE: d = e >= t ? DECIDE_KEEP : DECIDE_DROP; break;
+        case RETOLD_VERIFY_EXACT: d = e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
+        default: d = e >= hi ? DECIDE_KEEP : e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
+        }
+        decide[i] = (uint8_t)d;
+        nexact += d == DECIDE_EXACT;
+        nkeep += d != DECIDE_DROP;
+    }
+    b->st.verified_exact = nexact;
+
+    /* exact sets for the documents that need them: a second pass */
+    uint64_t **sets = NULL;
+    if (nexact) {
+        need = calloc(b->n, 1);
+        sets = calloc(b->n, sizeof *sets);
+        if (!need || !sets) { rc = RETOLD_NOMEM; free(sets); goto out; }
+        for (size_t i = 0; i < ncand; i++)
+            if (decide[i] == DECIDE_EXACT) {
+                need[cand[i] >> 32] = 1;
+                need[(uint32_t)cand[i]] = 1;
+            }
+        retold_reader_rewind(b->rd[0]);
+        if (b->rd[1]) retold_reader_rewind(b->rd[1]);
+        memset(&sh, 0, sizeof sh);
+        sh.b = b;
+        sh.pass = 2;
+        sh.need = need;
+        sh.sets = sets;
+        rc = run_workers(b, &sh);
+        if (rc != RETOLD_OK) {
+            for (size_t i = 0; i < b->n; i++) free(sets[i]);
+            free(sets);
+            goto out;
+        }
+    }
+    b->pairs = malloc((nkeep ? nkeep : 1) * sizeof *b->pairs);
+    if (!b->pairs) { rc = RETOLD_NOMEM; goto out_sets; }
+    for (size_t i = 0; i < ncand; i++) {
+        if (decide[i] == DECIDE_DROP) continue;
+        uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
+        retold_pair pr = { x, y, est[i], 0, 0 };
+        if (decide[i] == DECIDE_EXACT) {
+            const uint64_t *sa = sets[x], *sb = sets[y];
+            size_t inter = retold_shingle_intersection(sa + 1, sa[0], sb + 1, sb[0]);
+            size_t uni = sa[0] + sb[0] - inter, mn = sa[0] < sb[0] ? sa[0] : sb[0];
+            pr.jaccard = uni ? (float)((double)inter / (double)uni) : 0.0f;
+            pr.containment = mn ? (float)((double)inter / (double)mn) : 0.0f;
+            pr.flags = RETOLD_PAIR_EXACT;
+            if ((double)inter < t * (double)uni) continue;     /* J < t, exactly */
+        } else {
+            pr.containment = containment_estimate(pr.jaccard, b->distinct[x], b->distinct[y]);
+        }
+        b->pairs[b->npairs++] = pr;
+    }
+    b->st.pairs = b->npairs;
+    rc = RETOLD_OK;
+out_sets:
+    if (sets) {
+        for (size_t i = 0; i < b->n; i++) free(sets[i]);
+        free(sets);
+    }
+out:
+    free(decide);
+    free(est);
+    free(need);
+    free(cand);
+    if (rc != RETOLD_OK) {
+        if (!b->err[0]) set_err(b, rc, "%s", retold_strerror(rc));
+        return rc;
+    }
+    double t3 = now();
+    b->st.sec_verify = t3 - t2;
+    rc = cluster(b);
+    if (rc != RETOLD_OK) return set_err(b, rc, "clustering: out of memory");
+    b->st.sec_cluster = now() - t3;
+    return RETOLD_OK;
+}
+
+int retold_batch_reread(retold_batch *b, int side, retold_record_fn fn, void *ctx)
+{
+    retold_reader *r = b->rd[side];
+    if (!r) return RETOLD_OK;
+    int rc = retold_reader_rewind(r);
+    if (rc != RETOLD_OK) return rc;
+    size_t base = side == 1 ? b->n0 : 0;
+    for (;;) {
+        retold_record rec;
+        rc = retold_reader_next(r, &rec);
+        if (rc == RETOLD_EOF) return RETOLD_OK;
+        if (rc != RETOLD_OK) return set_err(b, rc, "%s", retold_reader_errmsg(r));
+        size_t d = base + rec.index;
+        size_t len;
+        const char *id = d < b->n ? retold_batch_id(b, d, &len) : NULL;
+        if (!id || len != rec.id_len || memcmp(id, rec.id, len) != 0)
+            return set_err(b, RETOLD_IO, "%s: input changed while it was being read", rec.path);
+        int r2 = fn(ctx, &rec, d);
+        if (r2) return r2;
+    }
+}

@@ -1,0 +1,54 @@
+/* cli.h - what the subcommands of the retold tool share. */
+#ifndef RETOLD_CLI_H
+#define RETOLD_CLI_H
+
+#include <stdio.h>
+#include "retold.h"
+
+/* Exit codes, the same for every subcommand. */
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_FAILURE_INTERNAL = 3 };
+
+/* Options common to the corpus commands (pairs, clusters, dedup). */
+typedef struct cli_opts {
+    retold_batch_opts batch;
+    const char **inputs;  size_t ninputs;
+    const char **refs;    size_t nrefs;
+    const char *output;   /* -o, NULL = stdout */
+    const char *format;   /* output format name, NULL = command default */
+    int explain;          /* --explain-params */
+    int quiet;
+} cli_opts;
+
+/* Which options a command takes besides the common ones. */
+#define CLI_AGAINST 0x1u
+#define CLI_OUTPUT  0x2u
+#define CLI_FORMAT  0x4u
+
+/* Parse argv for command `cmd`.  Returns -1 to go on, else an exit code
+ * (after printing usage or an error).  `usage` is the command's help text. */
+int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
+              unsigned allowed, const char *usage);
+void cli_opts_release(cli_opts *o);
+
+/* Run the batch; prints errors and warnings.  Returns -1 on success (the
+ * batch in *out) or an exit code. */
+int cli_run_batch(cli_opts *o, retold_batch **out);
+
+/* Open -o (or stdout); close it checking for write errors.  Both print the
+ * error and return an exit code, or -1 / EXIT_OK. */
+FILE *cli_open_output(const char *path);
+int cli_close_output(FILE *f, const char *path);
+
+/* Write s[0..n) as a TSV field (\t \n \r \\ escaped) / a JSON string. */
+void cli_put_tsv(FILE *f, const char *s, size_t n);
+void cli_put_json(FILE *f, const char *s, size_t n);
+
+void cli_explain_params(FILE *f, const retold_params *p);
+
+int cmd_pairs(int argc, char **argv);
+int cmd_clusters(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+
+extern const char *cli_prog;
+
+#endif

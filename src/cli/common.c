@@ -1,0 +1,324 @@
+/* common.c - option parsing, running the batch, output helpers. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+const char *cli_prog = "retold";
+
+enum {
+    OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
+    OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
+    OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
+    OPT_EXPLAIN, OPT_INPUT_FORMAT
+};
+
+static const struct option long_opts[] = {
+    { "threshold",    required_argument, 0, 't' },
+    { "ngram",        required_argument, 0, 'n' },
+    { "perms",        required_argument, 0, 'k' },
+    { "seed",         required_argument, 0, OPT_SEED },
+    { "bands",        required_argument, 0, OPT_BANDS },
+    { "rows",         required_argument, 0, OPT_ROWS },
+    { "char-ngram",   required_argument, 0, OPT_CHAR },
+    { "exact",        no_argument,       0, OPT_EXACT },
+    { "verify",       required_argument, 0, OPT_VERIFY },
+    { "threads",      required_argument, 0, 'j' },
+    { "id-field",     required_argument, 0, OPT_ID_FIELD },
+    { "text-field",   required_argument, 0, OPT_TEXT_FIELD },
+    { "source-field", required_argument, 0, OPT_SOURCE_FIELD },
+    { "date-field",   required_argument, 0, OPT_DATE_FIELD },
+    { "lang-field",   required_argument, 0, OPT_LANG_FIELD },
+    { "input-format", required_argument, 0, OPT_INPUT_FORMAT },
+    { "skip-bad",     no_argument,       0, OPT_SKIP_BAD },
+    { "max-doc-size", required_argument, 0, OPT_MAX_DOC },
+    { "max-line",     required_argument, 0, OPT_MAX_LINE },
+    { "against",      required_argument, 0, OPT_AGAINST },
+    { "output",       required_argument, 0, 'o' },
+    { "format",       required_argument, 0, 'f' },
+    { "explain-params", no_argument,     0, OPT_EXPLAIN },
+    { "quiet",        no_argument,       0, 'q' },
+    { "help",         no_argument,       0, 'h' },
+    { 0, 0, 0, 0 }
+};
+
+const char cli_common_help[] =
+"Signature and LSH options:\n"
+"  -t, --threshold T     Jaccard threshold (default 0.8)\n"
+"  -n, --ngram N         words per shingle (default 5)\n"
+"      --char-ngram N    character n-grams of N code points instead of words\n"
+"  -k, --perms K         MinHash permutations (default 128, max 1024)\n"
+"      --seed S          hash seed (default 0)\n"
+"      --bands B --rows R  LSH shape (default: chosen from T and K)\n"
+"      --explain-params  print the LSH shape and its S-curve to stderr\n"
+"Verification:\n"
+"      --verify MODE     auto (default): exact check near the threshold;\n"
+"                        exact: exact Jaccard/containment for every pair;\n"
+"                        estimate: signatures only (fastest)\n"
+"      --exact           same as --verify exact\n"
+"Input:\n"
+"      --id-field F --text-field F   JSONL field names (default id, text)\n"
+"      --source-field F --date-field F --lang-field F  (carried along)\n"
+"      --input-format auto|jsonl|text  how to read files (default by name)\n"
+"      --skip-bad        skip bad records with a warning instead of stopping\n"
+"      --max-doc-size N  largest document in bytes (default 64M; K/M/G)\n"
+"      --max-line N      longest JSONL line (default 2 x max-doc-size + 1M)\n"
+"  -j, --threads N       worker threads (output is the same for any N)\n"
+"  -q, --quiet           no summary or warnings on stderr\n"
+"Exit status: 0 ok, 1 usage error, 2 input error, 3 other failure.\n";
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix)
+{
+    char *end;
+    errno = 0;
+    if (!s || !*s || *s == '-') return -1;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (errno || end == s) return -1;
+    if (suffix && *end) {
+        unsigned long long m = 1;
+        switch (*end) {
+        case 'k': case 'K': m = 1ull << 10; break;
+        case 'm': case 'M': m = 1ull << 20; break;
+        case 'g': case 'G': m = 1ull << 30; break;
+        default: return -1;
+        }
+        if (end[1]) return -1;
+        if (x > max / m) return -1;
+        x *= m;
+    } else if (*end) {
+        return -1;
+    }
+    if (x > max) return -1;
+    *v = x;
+    return 0;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "%s %s: ", cli_prog, cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry '%s %s --help'.\n", cli_prog, cmd);
+    return EXIT_USAGE;
+}
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+    const char **p = realloc(*v, (*n + 1) * sizeof *p);
+    if (!p) return -1;
+    p[(*n)++] = s;
+    *v = p;
+    return 0;
+}
+
+int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
+              unsigned allowed, const char *usage)
+{
+    memset(o, 0, sizeof *o);
+    retold_batch_opts_default(&o->batch);
+    retold_params *p = &o->batch.params;
+    retold_reader_opts *r = &o->batch.reader;
+    unsigned long long v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":t:n:k:j:o:f:qh", long_opts, NULL)) != -1) {
+        switch (c) {
+        case 't': {
+            char *end;
+            errno = 0;
+            double t = strtod(optarg, &end);
+            if (errno || *end || !(t > 0 && t <= 1)) return usage_error(cmd, "--threshold must be a number in (0, 1], not '%s'", optarg);
+            p->threshold = t;
+            break;
+        }
+        case 'n':
+            if (parse_uint(optarg, RETOLD_NGRAM_MAX, &v, 0) || v == 0) return usage_error(cmd, "--ngram must be 1..64, not '%s'", optarg);
+            p->ngram = (unsigned)v; break;
+        case 'k':
+            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--perms must be 1..1024, not '%s'", optarg);
+            p->perms = (unsigned)v; break;
+        case OPT_SEED:
+            if (parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--seed must be a non-negative integer, not '%s'", optarg);
+            p->seed = v; break;
+        case OPT_BANDS:
+            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--bands must be 1..1024, not '%s'", optarg);
+            p->bands = (unsigned)v; break;
+        case OPT_ROWS:
+            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--rows must be 1..1024, not '%s'", optarg);
+            p->rows = (unsigned)v; break;
+        case OPT_CHAR:
+            if (parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--char-ngram must be 1..256, not '%s'", optarg);
+            p->char_ngram = (unsigned)v; break;
+        case OPT_EXACT: o->batch.verify = RETOLD_VERIFY_EXACT; break;
+        case OPT_VERIFY:
+            if (!strcmp(optarg, "auto")) o->batch.verify = RETOLD_VERIFY_AUTO;
+            else if (!strcmp(optarg, "exact")) o->batch.verify = RETOLD_VERIFY_EXACT;
+            else if (!strcmp(optarg, "estimate")) o->batch.verify = RETOLD_VERIFY_ESTIMATE;
+            else return usage_error(cmd, "--verify takes auto, exact or estimate, not '%s'", optarg);
+            break;
+        case 'j':
+            if (parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--threads must be 1..256, not '%s'", optarg);
+            o->batch.threads = (unsigned)v; break;
+        case OPT_ID_FIELD: r->id_field = optarg; break;
+        case OPT_TEXT_FIELD: r->text_field = optarg; break;
+        case OPT_SOURCE_FIELD: r->source_field = optarg; break;
+        case OPT_DATE_FIELD: r->date_field = optarg; break;
+        case OPT_LANG_FIELD: r->lang_field = optarg; break;
+        case OPT_INPUT_FORMAT:
+            if (!strcmp(optarg, "auto")) r->format = RETOLD_INPUT_AUTO;
+            else if (!strcmp(optarg, "jsonl")) r->format = RETOLD_INPUT_JSONL;
+            else if (!strcmp(optarg, "text")) r->format = RETOLD_INPUT_TEXT;
+            else return usage_error(cmd, "--input-format takes auto, jsonl or text, not '%s'", optarg);
+            break;
+        case OPT_SKIP_BAD: r->skip_bad = 1; break;
+        case OPT_MAX_DOC:
+            if (parse_uint(optarg, RETOLD_DOC_MAX, &v, 1) || v == 0) return usage_error(cmd, "--max-doc-size must be 1..4G, not '%s'", optarg);
+            r->max_doc_bytes = (size_t)v; break;
+        case OPT_MAX_LINE:
+            if (parse_uint(optarg, (unsigned long long)1 << 40, &v, 1) || v == 0) return usage_error(cmd, "--max-line must be a positive size, not '%s'", optarg);
+            r->max_line_bytes = (size_t)v; break;
+        case OPT_AGAINST:
+            if (!(allowed & CLI_AGAINST)) return usage_error(cmd, "%s does not take --against", "this command");
+            if (push(&o->refs, &o->nrefs, optarg)) return EXIT_FAILURE_INTERNAL;
+            break;
+        case 'o':
+            if (!(allowed & CLI_OUTPUT)) return usage_error(cmd, "%s does not take -o", "this command");
+            o->output = optarg; break;
+        case 'f':
+            if (!(allowed & CLI_FORMAT)) return usage_error(cmd, "%s does not take --format", "this command");
+            o->format = optarg; break;
+        case OPT_EXPLAIN: o->explain = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'h':
+            fputs(usage, stdout);
+            fputs(cli_common_help, stdout);
+            return EXIT_OK;
+        case ':':
+            return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
+        default:
+            return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    for (int i = optind; i < argc; i++)
+        if (push(&o->inputs, &o->ninputs, argv[i])) return EXIT_FAILURE_INTERNAL;
+    char msg[256];
+    retold_params q = *p;
+    if (retold_params_resolve(&q, msg, sizeof msg) != RETOLD_OK) return usage_error(cmd, "%s", msg);
+    if (o->explain) {
+        cli_explain_params(stderr, &q);
+        if (o->ninputs == 0) return EXIT_OK;
+    }
+    if (o->ninputs == 0) return usage_error(cmd, "%s", "no input given (a file, a directory, or - for standard input)");
+    return -1;
+}
+
+void cli_opts_release(cli_opts *o)
+{
+    free(o->inputs);
+    free(o->refs);
+}
+
+void cli_explain_params(FILE *f, const retold_params *p)
+{
+    double t = p->threshold;
+    fprintf(f, "LSH: %u bands x %u rows over %u permutations (threshold %.2f%s)\n",
+            p->bands, p->rows, p->perms, t, "");
+    fprintf(f, "  S-curve threshold (1/b)^(1/r) = %.3f\n", pow(1.0 / p->bands, 1.0 / p->rows));
+    fprintf(f, "  P(candidate | Jaccard s):");
+    double pts[] = { t - 0.2, t - 0.1, t, t + 0.1 };
+    for (int i = 0; i < 4; i++)
+        if (pts[i] > 0 && pts[i] <= 1.0)
+            fprintf(f, "  s=%.2f: %.4f", pts[i], retold_lsh_probability(pts[i], p->bands, p->rows));
+    fprintf(f, "\n  expected recall at s >= %.2f: %.4f; false candidates at s = %.2f: %.4f\n",
+            t, retold_lsh_probability(t, p->bands, p->rows), t - 0.1 > 0 ? t - 0.1 : 0,
+            retold_lsh_probability(t - 0.1 > 0 ? t - 0.1 : 0, p->bands, p->rows));
+}
+
+static void warn_cb(void *ctx, const char *msg)
+{
+    cli_opts *o = ctx;
+    if (!o->quiet) fprintf(stderr, "%s: warning: %s\n", cli_prog, msg);
+}
+
+int cli_run_batch(cli_opts *o, retold_batch **out)
+{
+    *out = NULL;
+    o->batch.reader.warn = warn_cb;
+    o->batch.reader.warn_ctx = o;
+    retold_batch *b;
+    int rc = retold_batch_new(&b, &o->batch);
+    if (rc != RETOLD_OK) {
+        fprintf(stderr, "%s: %s\n", cli_prog, b ? retold_batch_errmsg(b) : retold_strerror(rc));
+        retold_batch_free(b);
+        return rc == RETOLD_INVAL ? EXIT_USAGE : EXIT_FAILURE_INTERNAL;
+    }
+    rc = retold_batch_run(b, o->inputs, o->ninputs, o->refs, o->nrefs);
+    if (rc != RETOLD_OK) {
+        fprintf(stderr, "%s: %s\n", cli_prog, retold_batch_errmsg(b));
+        retold_batch_free(b);
+        return rc == RETOLD_NOMEM ? EXIT_FAILURE_INTERNAL : EXIT_INPUT;
+    }
+    retold_batch_stats st;
+    retold_batch_get_stats(b, &st);
+    if (!o->quiet && (st.skipped || st.skipped_binary))
+        fprintf(stderr, "%s: skipped %llu bad record(s) and %llu binary file(s)\n", cli_prog,
+                (unsigned long long)st.skipped, (unsigned long long)st.skipped_binary);
+    if (!o->quiet && st.invalid_utf8)
+        fprintf(stderr, "%s: warning: replaced %llu invalid UTF-8 sequence(s) with U+FFFD\n", cli_prog,
+                (unsigned long long)st.invalid_utf8);
+    *out = b;
+    return -1;
+}
+
+FILE *cli_open_output(const char *path)
+{
+    if (!path || !strcmp(path, "-")) return stdout;
+    FILE *f = fopen(path, "w");
+    if (!f) fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));
+    return f;
+}
+
+int cli_close_output(FILE *f, const char *path)
+{
+    int bad = ferror(f);
+    int e = errno;
+    if (fflush(f) != 0) { bad = 1; e = errno; }
+    if (f != stdout && fclose(f) != 0) { bad = 1; e = errno; }
+    if (bad) {
+        fprintf(stderr, "%s: writing %s: %s\n", cli_prog, path && strcmp(path, "-") ? path : "standard output", strerror(e));
+        return EXIT_FAILURE_INTERNAL;
+    }
+    return EXIT_OK;
+}
+
+void cli_put_tsv(FILE *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '\t': fputs("\\t", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\\': fputs("\\\\", f); break;
+        default: putc(s[i], f);
+        }
+    }
+}
+
+void cli_put_json(FILE *f, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    putc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') { putc('\\', f); putc(c, f); }
+        else if (c == '\n') fputs("\\n", f);
+        else if (c == '\t') fputs("\\t", f);
+        else if (c == '\r') fputs("\\r", f);
+        else if (c < 0x20) { fputs("\\u00", f); putc(hex[c >> 4], f); putc(hex[c & 15], f); }
+        else putc(c, f);
+    }
+    putc('"', f);
+}

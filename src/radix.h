@@ -1,0 +1,19 @@
+/* radix.h - private: LSD radix sorts used by LSH and the pipeline. */
+#ifndef RETOLD_RADIX_H
+#define RETOLD_RADIX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct retold__keyed {
+    uint64_t key;
+    uint64_t val;
+} retold__keyed;
+
+/* Sort a[0..n) by key (stable), using tmp[0..n) as scratch. */
+void retold__radix_keyed(retold__keyed *a, retold__keyed *tmp, size_t n);
+
+/* Sort a[0..n) ascending, using tmp[0..n) as scratch. */
+void retold__radix_u64(uint64_t *a, uint64_t *tmp, size_t n);
+
+#endif
