@@ -105,7 +105,7 @@ static int32_t fold_punct(int32_t c)
     /* dashes and hyphens */
     case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
     case 0x2015: case 0x2212: case 0x2E3A: case 0x2E3B: case 0xFE58:
-    case 0xFE63: case 0xFF0D: case 0x00AD:
+    case 0xFE63: case 0xFF0D:
         return '-';
     /* sentence ends */
     case 0x3002: case 0xFF01: case 0xFF1F: case 0xFF0E: case 0x2026:

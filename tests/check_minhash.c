@@ -1,0 +1,131 @@
+/* check_minhash.c - shingles and the MinHash oracle: estimates against
+ * exact Jaccard on many random set pairs. */
+#include "testutil.h"
+#include "retold.h"
+
+#include <math.h>
+
+START_TEST(test_shingle_words)
+{
+    retold_tokenizer *tk = retold_tokenizer_new(0, 0);
+    const retold_token *t;
+    size_t n;
+    const char *in = "a b c d e f g";
+    ck_assert_int_eq(retold_tokenize(tk, in, strlen(in), &t, &n), RETOLD_OK);
+    uint64_t h[8], h2[8];
+    ck_assert_uint_eq(retold_shingle_words(t, n, 5, 0, h), 3);
+    ck_assert_uint_eq(retold_shingle_count(7, 5), 3);
+    ck_assert_uint_eq(retold_shingle_count(3, 5), 1);
+    ck_assert_uint_eq(retold_shingle_count(0, 5), 0);
+    /* shingle 1 ("b c d e f") equals shingle 0 of "b c d e f" */
+    const char *in2 = "B, C; D. E! F?";
+    ck_assert_int_eq(retold_tokenize(tk, in2, strlen(in2), &t, &n), RETOLD_OK);
+    ck_assert_uint_eq(retold_shingle_words(t, n, 5, 0, h2), 1);
+    ck_assert_uint_eq(h[1], h2[0]);
+    ck_assert_uint_ne(h[0], h[1]);
+    /* shorter than n: one shingle */
+    ck_assert_int_eq(retold_tokenize(tk, "x y", 3, &t, &n), RETOLD_OK);
+    ck_assert_uint_eq(retold_shingle_words(t, n, 5, 0, h2), 1);
+    ck_assert_int_eq(retold_tokenize(tk, "", 0, &t, &n), RETOLD_OK);
+    ck_assert_uint_eq(retold_shingle_words(t, n, 5, 0, h2), 0);
+    /* character n-grams: "ab cd" has 5 code points -> 3 trigrams */
+    ck_assert_int_eq(retold_tokenize(tk, "Ab  CD", 6, &t, &n), RETOLD_OK);
+    ck_assert_uint_eq(retold_shingle_chars(t, n, retold_tokenizer_norm(tk), 3, 0, NULL, 0), 3);
+    ck_assert_uint_eq(retold_shingle_chars(t, n, retold_tokenizer_norm(tk), 3, 0, h2, 8), 3);
+    retold_tokenizer_free(tk);
+}
+END_TEST
+
+START_TEST(test_unique_intersection)
+{
+    uint64_t a[] = { 5, 1, 5, 3, 9, 1 }, b[] = { 3, 4, 9, 9 };
+    size_t na = retold_shingle_unique(a, 6), nb = retold_shingle_unique(b, 4);
+    ck_assert_uint_eq(na, 4);
+    ck_assert_uint_eq(nb, 3);
+    ck_assert_uint_eq(a[0], 1);
+    ck_assert_uint_eq(a[3], 9);
+    ck_assert_uint_eq(retold_shingle_intersection(a, na, b, nb), 2);
+}
+END_TEST
+
+/* Build A, B with |A n B| = c, |A \ B| = x, |B \ A| = y from random hashes. */
+static void make_pair(uint64_t *seed, size_t c, size_t x, size_t y, uint64_t *a, uint64_t *b)
+{
+    for (size_t i = 0; i < c; i++) a[i] = b[i] = tu_rand(seed);
+    for (size_t i = 0; i < x; i++) a[c + i] = tu_rand(seed);
+    for (size_t i = 0; i < y; i++) b[c + i] = tu_rand(seed);
+}
+
+static void oracle(unsigned k, size_t max_size)
+{
+    static const double js[] = { 0.05, 0.2, 0.5, 0.8, 0.95 };
+    const int trials = 400;
+    uint64_t seed = 12345 + k + max_size;
+    uint64_t *a = malloc(2 * max_size * sizeof *a), *b = malloc(2 * max_size * sizeof *b);
+    uint32_t *sa = malloc(k * sizeof *sa), *sb = malloc(k * sizeof *sb);
+    for (size_t q = 0; q < sizeof js / sizeof js[0]; q++) {
+        double sum = 0, sumsq = 0, jsum = 0;
+        for (int tr = 0; tr < trials; tr++) {
+            size_t uni = 20 + tu_rand(&seed) % max_size;     /* |A u B| */
+            size_t c = (size_t)llround(js[q] * (double)uni);
+            size_t rest = uni - c, x = rest ? tu_rand(&seed) % (rest + 1) : 0, y = rest - x;
+            double j = (double)c / (double)uni;
+            make_pair(&seed, c, x, y, a, b);
+            retold_minhash(a, c + x, k, 7, sa);
+            retold_minhash(b, c + y, k, 7, sb);
+            double e = retold_minhash_jaccard(sa, sb, k) - j;
+            sum += e;
+            sumsq += e * e;
+            jsum += j;
+        }
+        double mean = sum / trials, jm = jsum / trials;
+        double sd = sqrt(sumsq / trials - mean * mean);
+        double binom = sqrt(jm * (1 - jm) / k);
+        /* unbiased: the mean error is within 4 standard errors of 0 */
+        ck_assert_msg(fabs(mean) < 4 * binom / sqrt(trials) + 1e-3,
+                      "k=%u J=%.2f: mean error %.4f (bound %.4f)", k, js[q], mean, 4 * binom / sqrt(trials));
+        /* spread near the binomial bound (densification adds a little) */
+        ck_assert_msg(sd < 1.35 * binom + 0.005, "k=%u J=%.2f: sd %.4f vs binomial %.4f", k, js[q], sd, binom);
+    }
+    free(a); free(b); free(sa); free(sb);
+}
+
+START_TEST(test_oracle_128) { oracle(128, 2000); }
+END_TEST
+START_TEST(test_oracle_256) { oracle(256, 3000); }
+END_TEST
+START_TEST(test_oracle_small_sets) { oracle(128, 60); }   /* most bins densified */
+END_TEST
+
+START_TEST(test_signature_properties)
+{
+    uint64_t h[3] = { 1, 2, 3 }, h2[3] = { 3, 1, 2 };
+    uint32_t s1[128], s2[128];
+    retold_minhash(h, 3, 128, 0, s1);
+    retold_minhash(h2, 3, 128, 0, s2);              /* order does not matter */
+    ck_assert_int_eq(memcmp(s1, s2, sizeof s1), 0);
+    uint64_t dup[6] = { 1, 2, 3, 3, 2, 1 };
+    retold_minhash(dup, 6, 128, 0, s2);             /* duplicates do not matter */
+    ck_assert_int_eq(memcmp(s1, s2, sizeof s1), 0);
+    ck_assert_uint_eq(retold_minhash_matches(s1, s2, 128), 128);
+    retold_minhash(h, 0, 128, 0, s2);
+    for (int i = 0; i < 128; i++) ck_assert_uint_eq(s2[i], 0xFFFFFFFFu);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("minhash");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_shingle_words);
+    tcase_add_test(tc, test_unique_intersection);
+    tcase_add_test(tc, test_oracle_128);
+    tcase_add_test(tc, test_oracle_256);
+    tcase_add_test(tc, test_oracle_small_sets);
+    tcase_add_test(tc, test_signature_properties);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+TU_MAIN(suite)
