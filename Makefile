@@ -3,7 +3,7 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libxxhash libutf8proc liblmdb
+PKGS    := libxxhash libutf8proc lmdb
 OPT     ?= -O2
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpointer-arith -Wconversion -Wno-sign-conversion
 CFLAGS  ?= $(OPT) -g

@@ -287,7 +287,7 @@ static int check_bom(retold_reader *r, const unsigned char *b, size_t n, size_t 
 static int next_line(retold_reader *r, const char **line, size_t *len)
 {
     for (;;) {
-        char *nl = memchr(r->buf + r->beg, '\n', r->end - r->beg);
+        char *nl = r->end > r->beg ? memchr(r->buf + r->beg, '\n', r->end - r->beg) : NULL;
         if (nl || (r->eof && r->end > r->beg)) {
             size_t n = nl ? (size_t)(nl - (r->buf + r->beg)) : r->end - r->beg;
             *line = r->buf + r->beg;
