@@ -13,6 +13,7 @@
 #include "retold/reader.h"
 #include "unicode.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,19 @@ static int string(parser *p, int keep)
     p->pos++;                                           /* opening quote */
     for (;;) {
         size_t run = p->pos;
+        /* Eight bytes at a time until one may be '"', '\\' or a control
+         * character (the "has less than" / "has zero byte" tricks of Sean
+         * Anderson's Bit Twiddling Hacks; a false alarm only ends the fast
+         * loop early, the byte loop below decides). */
+        while (p->pos + 8 <= p->len) {
+            uint64_t v;
+            memcpy(&v, p->s + p->pos, 8);
+            const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+            uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+            uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v);
+            if (hit & high) break;
+            p->pos += 8;
+        }
         while (p->pos < p->len) {
             unsigned char c = p->s[p->pos];
             if (c == '"' || c == '\\' || c < 0x20) break;

@@ -14,11 +14,25 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
+
+/* x^e by squaring: exact integer exponents, ~10x faster than pow(), which
+ * matters because retold_lsh_choose evaluates the curve ~10^6 times. */
+static double ipow(double x, unsigned e)
+{
+    double r = 1.0;
+    while (e) {
+        if (e & 1) r *= x;
+        x *= x;
+        e >>= 1;
+    }
+    return r;
+}
 
 double retold_lsh_probability(double s, unsigned bands, unsigned rows)
 {
-    return 1.0 - pow(1.0 - pow(s, (double)rows), (double)bands);
+    return 1.0 - ipow(1.0 - ipow(s, rows), bands);
 }
 
 /* Midpoint rule; the integrands are smooth, 256 steps give ~1e-6. */

@@ -10,14 +10,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#define WINDOW_MAX 64     /* longest word n-gram hashed from a stack buffer */
 
-static inline void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
 
 size_t retold_shingle_count(size_t m, unsigned n)
 {
@@ -31,24 +27,19 @@ size_t retold_shingle_words(const retold_token *tokens, size_t m, unsigned n,
     if (m == 0 || n == 0) return 0;
     size_t w = m < n ? m : n;
     size_t count = retold_shingle_count(m, n);
-    /* A ring of the last w encoded token hashes, laid out twice so that the
-     * current window is always contiguous: slot j and j + w hold the same. */
-    unsigned char ringbuf[2 * WINDOW_MAX * 8];
-    unsigned char *ring = w <= WINDOW_MAX ? ringbuf : malloc(2 * w * 8);
-    if (!ring) return 0;
-    for (size_t j = 0; j < w; j++) {
-        put_le64(ring + 8 * j, tokens[j].hash);
-        put_le64(ring + 8 * (j + w), tokens[j].hash);
+    /* The token hashes as one array of LE64 words, so that every shingle is
+     * one XXH3 call over a contiguous window of 8w bytes.  out[] doubles as
+     * that array: shingle i only reads words i..i+w-1 >= i, and is written
+     * to out[i] after they were read, so hashing in place is safe. */
+    for (size_t i = 0; i < m; i++) {
+        uint64_t h = tokens[i].hash;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        h = __builtin_bswap64(h);
+#endif
+        out[i] = h;
     }
-    out[0] = XXH3_64bits_withSeed(ring, 8 * w, seed);
-    for (size_t i = 1; i < count; i++) {
-        size_t slot = (i - 1) % w;              /* oldest token leaves */
-        uint64_t h = tokens[i + w - 1].hash;
-        put_le64(ring + 8 * slot, h);
-        put_le64(ring + 8 * (slot + w), h);
-        out[i] = XXH3_64bits_withSeed(ring + 8 * (slot + 1), 8 * w, seed);
-    }
-    if (ring != ringbuf) free(ring);
+    for (size_t i = 0; i < count; i++)
+        out[i] = XXH3_64bits_withSeed(out + i, 8 * w, seed);
     return count;
 }
 

@@ -102,7 +102,7 @@ int retold_sketch(retold_sketcher *s, const char *text, size_t len,
     if (rc != RETOLD_OK) return rc;
     size_t need = s->p.char_ngram
         ? retold_shingle_chars(tok, m, retold_tokenizer_norm(s->tk), s->p.char_ngram, s->p.seed, NULL, 0)
-        : retold_shingle_count(m, s->p.ngram);
+        : m;                               /* word shingles use m slots */
     if (need > s->capsh) {
         uint64_t *t = realloc(s->sh, need * sizeof *t);
         if (!t) return RETOLD_NOMEM;

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL   /* xxhash.h's documented inline mode: no call per token */
 #include <xxhash.h>
 
 struct retold_tokenizer {
@@ -314,8 +315,18 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
         unsigned b = t[p];
         if (b < 0x80 && fast) {
             int cl = ascii_class[b];
-            if ((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) &&
-                s.in_word && !s.dense_prev) {
+            if ((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) && !s.dense_prev) {
+                if (!s.in_word) {                 /* start a word, as process() would */
+                    s.in_word = 1;
+                    s.compose = 0;
+                    s.digits_only = 1;
+                    s.group_len = 0;
+                    s.groups = 0;
+                    s.word_start = (uint32_t)p;
+                    s.word_norm = (uint32_t)tk->nnorm;
+                    s.word_flags = start_flags(&s, b >= 'A' && b <= 'Z');
+                    s.newline_seen = 0;
+                }
                 /* Tight loop: extend the open word over ASCII letters/digits. */
                 if ((rc = grow_norm(tk, len - p)) != RETOLD_OK) return rc;
                 char *w = tk->norm + tk->nnorm;
@@ -331,6 +342,10 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 tk->nnorm = (size_t)(w - tk->norm);
                 s.word_end = (uint32_t)q;
                 p = q;
+                continue;
+            }
+            if (cl == RETOLD__C_SPACE && !s.in_word && !s.dense_prev) {
+                p++;                              /* process() would do nothing */
                 continue;
             }
             rc = process(&s, ascii_fold[b], cl, b >= 'A' && b <= 'Z', 0,

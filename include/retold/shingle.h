@@ -27,7 +27,8 @@ extern "C" {
 size_t retold_shingle_count(size_t m, unsigned n);
 
 /* Word n-gram shingles of tokens[0..m) into out[0..retold_shingle_count(m,n)).
- * Returns the number written. n >= 1. */
+ * out must have room for m values (it is used as scratch).  Returns the
+ * number of shingles. n >= 1. */
 size_t retold_shingle_words(const retold_token *tokens, size_t m, unsigned n,
                             uint64_t seed, uint64_t *out);
 

@@ -17,6 +17,7 @@ typedef struct cli_opts {
     const char *format;   /* output format name, NULL = command default */
     int explain;          /* --explain-params */
     int quiet;
+    int stats;            /* --stats */
 } cli_opts;
 
 /* Which options a command takes besides the common ones. */

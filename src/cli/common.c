@@ -13,7 +13,7 @@ enum {
     OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
     OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
     OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
-    OPT_EXPLAIN, OPT_INPUT_FORMAT
+    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS
 };
 
 static const struct option long_opts[] = {
@@ -41,6 +41,7 @@ static const struct option long_opts[] = {
     { "format",       required_argument, 0, 'f' },
     { "explain-params", no_argument,     0, OPT_EXPLAIN },
     { "quiet",        no_argument,       0, 'q' },
+    { "stats",        no_argument,       0, OPT_STATS },
     { "help",         no_argument,       0, 'h' },
     { 0, 0, 0, 0 }
 };
@@ -68,6 +69,7 @@ const char cli_common_help[] =
 "      --max-line N      longest JSONL line (default 2 x max-doc-size + 1M)\n"
 "  -j, --threads N       worker threads (output is the same for any N)\n"
 "  -q, --quiet           no summary or warnings on stderr\n"
+"      --stats           print counts and the time of each stage to stderr\n"
 "Exit status: 0 ok, 1 usage error, 2 input error, 3 other failure.\n";
 
 static int parse_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix)
@@ -192,6 +194,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             o->format = optarg; break;
         case OPT_EXPLAIN: o->explain = 1; break;
         case 'q': o->quiet = 1; break;
+        case OPT_STATS: o->stats = 1; break;
         case 'h':
             fputs(usage, stdout);
             fputs(cli_common_help, stdout);
@@ -207,6 +210,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
     char msg[256];
     retold_params q = *p;
     if (retold_params_resolve(&q, msg, sizeof msg) != RETOLD_OK) return usage_error(cmd, "%s", msg);
+    *p = q;                               /* resolved once: bands/rows filled */
     if (o->explain) {
         cli_explain_params(stderr, &q);
         if (o->ninputs == 0) return EXIT_OK;
@@ -269,6 +273,19 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
     if (!o->quiet && st.invalid_utf8)
         fprintf(stderr, "%s: warning: replaced %llu invalid UTF-8 sequence(s) with U+FFFD\n", cli_prog,
                 (unsigned long long)st.invalid_utf8);
+    if (o->stats) {
+        double total = st.sec_sketch + st.sec_lsh + st.sec_verify + st.sec_cluster;
+        fprintf(stderr, "%s: %llu documents (%llu empty), %.1f MB, %llu tokens; %llu candidates, "
+                "%llu verified exactly, %llu pairs, %llu clusters\n", cli_prog,
+                (unsigned long long)st.docs, (unsigned long long)st.empty_docs, (double)st.bytes / 1e6,
+                (unsigned long long)st.tokens, (unsigned long long)st.candidates,
+                (unsigned long long)st.verified_exact, (unsigned long long)st.pairs,
+                (unsigned long long)st.clusters);
+        fprintf(stderr, "%s: read+sketch %.3f s (%.1f MB/s), lsh %.3f s, verify %.3f s, cluster %.3f s; "
+                "total %.3f s (%.1f MB/s)\n", cli_prog, st.sec_sketch,
+                st.sec_sketch > 0 ? (double)st.bytes / 1e6 / st.sec_sketch : 0.0, st.sec_lsh,
+                st.sec_verify, st.sec_cluster, total, total > 0 ? (double)st.bytes / 1e6 / total : 0.0);
+    }
     *out = b;
     return -1;
 }
