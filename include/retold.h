@@ -26,6 +26,7 @@
 #include "retold/lsh.h"
 #include "retold/sketch.h"
 #include "retold/reader.h"
+#include "retold/relation.h"
 #include "retold/batch.h"
 
 #endif

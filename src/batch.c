@@ -46,6 +46,10 @@ struct retold_batch {
     uint8_t *skip;            /* empty documents */
     uint64_t *id_off;         /* n + 1 offsets into ids */
     arena ids;
+    uint64_t *meta_off;       /* offset into meta of source, date, lang */
+    arena meta;               /* per document: 3 x (u32 length, bytes);
+                                 length UINT32_MAX = absent */
+    uint64_t *fingerprint;    /* hash of the token sequence: duplicates */
     /* duplicate-id detection: open addressing over doc index + 1 */
     uint32_t *idtab;
     size_t idcap;
@@ -111,6 +115,9 @@ void retold_batch_free(retold_batch *b)
     free(b->skip);
     free(b->id_off);
     free(b->ids.data);
+    free(b->meta_off);
+    free(b->meta.data);
+    free(b->fingerprint);
     free(b->idtab);
     free(b->pairs);
     free(b->cluster);
@@ -131,6 +138,36 @@ const char *retold_batch_id(const retold_batch *b, size_t doc, size_t *len)
 {
     *len = (size_t)(b->id_off[doc + 1] - b->id_off[doc]);
     return b->ids.data + b->id_off[doc];
+}
+
+static int arena_put(arena *a, const char *s, size_t n);
+
+static const char *meta_field(const retold_batch *b, size_t doc, int field, size_t *len)
+{
+    const char *m = b->meta.data + b->meta_off[doc];
+    for (int f = 0;; f++) {
+        uint32_t l;
+        memcpy(&l, m, 4);
+        m += 4;
+        if (f == field) {
+            if (l == UINT32_MAX) { *len = 0; return NULL; }
+            *len = l;
+            return m;
+        }
+        if (l != UINT32_MAX) m += l;
+    }
+}
+
+const char *retold_batch_source(const retold_batch *b, size_t doc, size_t *len) { return meta_field(b, doc, 0, len); }
+const char *retold_batch_date(const retold_batch *b, size_t doc, size_t *len) { return meta_field(b, doc, 1, len); }
+const char *retold_batch_lang(const retold_batch *b, size_t doc, size_t *len) { return meta_field(b, doc, 2, len); }
+
+static int meta_put(arena *a, const char *s, size_t n)
+{
+    uint32_t l = s ? (uint32_t)(n > UINT32_MAX - 1 ? UINT32_MAX - 1 : n) : UINT32_MAX;
+    int rc = arena_put(a, (const char *)&l, 4);
+    if (rc == RETOLD_OK && s) rc = arena_put(a, s, l);
+    return rc;
 }
 
 const retold_pair *retold_batch_pairs(const retold_batch *b, size_t *n)
@@ -165,6 +202,12 @@ static int grow_docs(retold_batch *b)
     uint64_t *io = realloc(b->id_off, (cap + 1) * sizeof *io);
     if (!io) return RETOLD_NOMEM;
     b->id_off = io;
+    io = realloc(b->meta_off, cap * sizeof *io);
+    if (!io) return RETOLD_NOMEM;
+    b->meta_off = io;
+    io = realloc(b->fingerprint, cap * sizeof *io);
+    if (!io) return RETOLD_NOMEM;
+    b->fingerprint = io;
     b->cap = cap;
     return RETOLD_OK;
 }
@@ -247,6 +290,7 @@ typedef struct worker {
     uint32_t *sig;            /* CHUNK_DOCS * k */
     uint64_t *bands;
     uint32_t *distinct;
+    uint64_t *fingerprint;
     uint8_t *empty;
     uint64_t **sets;          /* pass 2 results */
     uint64_t tokens, bytes, invalid;
@@ -264,6 +308,7 @@ static void commit(worker *w)
             memcpy(b->sig + d * k, w->sig + i * k, k * sizeof *b->sig);
             memcpy(b->bands + d * nb, w->bands + i * nb, nb * sizeof *b->bands);
             b->distinct[d] = w->distinct[i];
+            b->fingerprint[d] = w->fingerprint[i];
             b->skip[d] = w->empty[i];
             b->st.empty_docs += w->empty[i];
         } else {
@@ -333,6 +378,10 @@ static int read_chunk(worker *w)
         if ((rc = arena_put(&b->ids, rec.id, rec.id_len)) != RETOLD_OK) return rc;
         b->id_off[d + 1] = b->ids.len;
         b->side[d] = (uint8_t)sh->side;
+        b->meta_off[d] = b->meta.len;
+        if ((rc = meta_put(&b->meta, rec.source, rec.source_len)) != RETOLD_OK ||
+            (rc = meta_put(&b->meta, rec.date, rec.date_len)) != RETOLD_OK ||
+            (rc = meta_put(&b->meta, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
         long dup = id_insert(b, d);
         if (dup == -2) return RETOLD_NOMEM;
         if (dup >= 0) {
@@ -365,6 +414,7 @@ static int sketch_chunk(worker *w)
             retold_lsh_band_hashes(sig, nb, b->p.rows, b->p.seed, w->bands + i * nb);
             w->distinct[i] = (uint32_t)(info.shingles > UINT32_MAX ? UINT32_MAX : info.shingles);
             w->empty[i] = info.shingles == 0;
+            w->fingerprint[i] = info.fingerprint;
         } else {
             const uint64_t *h;
             size_t n;
@@ -424,9 +474,10 @@ static int run_workers(retold_batch *b, shared *sh)
         w->sig = malloc((size_t)CHUNK_DOCS * k * sizeof *w->sig);
         w->bands = malloc((size_t)CHUNK_DOCS * nb * sizeof *w->bands);
         w->distinct = malloc(CHUNK_DOCS * sizeof *w->distinct);
+        w->fingerprint = malloc(CHUNK_DOCS * sizeof *w->fingerprint);
         w->empty = malloc(CHUNK_DOCS);
         w->sets = calloc(CHUNK_DOCS, sizeof *w->sets);
-        if (!w->sk || !w->sig || !w->bands || !w->distinct || !w->empty || !w->sets) goto out;
+        if (!w->sk || !w->sig || !w->bands || !w->distinct || !w->fingerprint || !w->empty || !w->sets) goto out;
     }
     pthread_mutex_init(&sh->lock, NULL);
     if (nt == 1) {
@@ -453,6 +504,7 @@ out:
         free(w->sig);
         free(w->bands);
         free(w->distinct);
+        free(w->fingerprint);
         free(w->empty);
         if (w->sets)
             for (size_t j = 0; j < CHUNK_DOCS; j++) free(w->sets[j]);
@@ -596,7 +648,12 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     for (size_t i = 0; i < ncand; i++) {
         if (decide[i] == DECIDE_DROP) continue;
         uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
-        retold_pair pr = { x, y, est[i], 0, 0 };
+        retold_pair pr;
+        memset(&pr, 0, sizeof pr);
+        pr.a = x;
+        pr.b = y;
+        pr.jaccard = est[i];
+        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) pr.view_jaccard[v] = pr.view_containment[v] = -1.0f;
         if (decide[i] == DECIDE_EXACT) {
             const uint64_t *sa = sets[x], *sb = sets[y];
             size_t inter = retold_shingle_intersection(sa + 1, sa[0], sb + 1, sb[0]);
@@ -608,6 +665,15 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         } else {
             pr.containment = containment_estimate(pr.jaccard, b->distinct[x], b->distinct[y]);
         }
+        pr.view_jaccard[RETOLD_VIEW_SURFACE] = pr.jaccard;
+        pr.view_containment[RETOLD_VIEW_SURFACE] = pr.containment;
+        if (b->fingerprint[x] == b->fingerprint[y]) {
+            pr.relation = RETOLD_REL_DUPLICATE;
+            pr.jaccard = pr.containment = 1.0f;     /* identical token sequence */
+        } else {
+            pr.relation = RETOLD_REL_NEAR_COPY;
+        }
+        pr.score = pr.jaccard;
         b->pairs[b->npairs++] = pr;
     }
     b->st.pairs = b->npairs;

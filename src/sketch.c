@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 struct retold_sketcher {
     retold_params p;
@@ -113,6 +115,7 @@ int retold_sketch(retold_sketcher *s, const char *text, size_t len,
         ? retold_shingle_chars(tok, m, retold_tokenizer_norm(s->tk), s->p.char_ngram, s->p.seed, s->sh, need)
         : retold_shingle_words(tok, m, s->p.ngram, s->p.seed, s->sh);
     s->sorted = 0;
+    uint64_t fingerprint = s->nsh ? XXH3_64bits(s->sh, s->nsh * sizeof *s->sh) : 0;
     retold_minhash(s->sh, s->nsh, s->p.perms, s->p.seed, sig);
     size_t distinct = count_distinct(s);
     if (distinct == (size_t)-1) return RETOLD_NOMEM;
@@ -120,6 +123,7 @@ int retold_sketch(retold_sketcher *s, const char *text, size_t len,
         info->tokens = m;
         info->shingles = distinct;
         info->invalid = retold_tokenizer_invalid(s->tk);
+        info->fingerprint = fingerprint;
     }
     return RETOLD_OK;
 }

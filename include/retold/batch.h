@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "retold/sketch.h"
 #include "retold/reader.h"
+#include "retold/relation.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,9 +53,14 @@ void retold_batch_opts_default(retold_batch_opts *o);
 
 typedef struct retold_pair {
     uint32_t a, b;           /* document indexes, a < b */
-    float jaccard;
-    float containment;
+    float jaccard;           /* surface view (word n-grams) */
+    float containment;       /* surface view: |A n B| / min(|A|, |B|) */
     uint32_t flags;          /* RETOLD_PAIR_* */
+    int relation;            /* RETOLD_REL_*: how a and b are related */
+    float score;             /* the similarity that decided the relation,
+                                comparable across pairs (for ranking) */
+    float view_jaccard[RETOLD_VIEW_COUNT];      /* -1 where not computed */
+    float view_containment[RETOLD_VIEW_COUNT];  /* -1 where not computed */
 } retold_pair;
 
 typedef struct retold_batch_stats {
@@ -88,6 +94,12 @@ size_t retold_batch_size(const retold_batch *b);
 const char *retold_batch_id(const retold_batch *b, size_t doc, size_t *len);
 int retold_batch_side(const retold_batch *b, size_t doc);
 uint32_t retold_batch_shingles(const retold_batch *b, size_t doc);
+
+/* Optional fields of a document (source, date, lang as read; NULL with
+ * *len = 0 when absent).  Owned by the batch. */
+const char *retold_batch_source(const retold_batch *b, size_t doc, size_t *len);
+const char *retold_batch_date(const retold_batch *b, size_t doc, size_t *len);
+const char *retold_batch_lang(const retold_batch *b, size_t doc, size_t *len);
 
 /* Kept pairs, sorted by (a, b).  Owned by the batch. */
 const retold_pair *retold_batch_pairs(const retold_batch *b, size_t *n);

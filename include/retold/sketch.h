@@ -39,6 +39,8 @@ typedef struct retold_sketch_info {
     size_t tokens;      /* tokens in the document */
     size_t shingles;    /* distinct shingles (0: empty document) */
     size_t invalid;     /* ill-formed UTF-8 sequences replaced */
+    uint64_t fingerprint; /* XXH3 of the shingle sequence: equal for texts
+                             identical after normalisation (0 if empty) */
 } retold_sketch_info;
 
 typedef struct retold_sketcher retold_sketcher;
