@@ -9,7 +9,10 @@
  *   minhash.h    one-permutation MinHash signatures
  *   lsh.h        bands, the S-curve, candidate pairs
  *   sketch.h     parameters; one document to its signature
+ *   views.h      the rewrite and cross-language views, language detection
+ *   relation.h   the relation of a pair (copy, rewrite, translation, ...)
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
+ *   compare.h    two documents: per-view scores and evidence with offsets
  *   error.h      status codes
  * Anything not declared in these headers is private.
  */
@@ -28,5 +31,7 @@
 #include "retold/reader.h"
 #include "retold/relation.h"
 #include "retold/batch.h"
+#include "retold/views.h"
+#include "retold/compare.h"
 
 #endif

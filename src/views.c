@@ -185,6 +185,35 @@ static size_t prefix_bytes(const char *s, size_t len, size_t p)
     return i;
 }
 
+/* The cross-view features of token t: its content prefix (0 if none) and
+ * its name/number key (0 if none). */
+static void cross_features(retold_views *v, const retold_token *t, const char *norm,
+                           const retold_stopwords *sw, uint64_t *prefix, uint64_t *key)
+{
+    const char *w = norm + t->norm;
+    size_t len = t->norm_len;
+    *prefix = *key = 0;
+    if (t->flags & RETOLD_TOK_NUMERIC) {
+        if (len >= 2) *key = XXH3_64bits_withSeed(w, len, v->seed ^ SALT_NUMBER) | RETOLD_CROSS_KEY_BIT;
+        return;
+    }
+    if (!is_content(t, norm, sw)) return;
+    if (t->flags & RETOLD_TOK_DENSE) {
+        *prefix = XXH3_64bits_withSeed(w, len, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
+        return;
+    }
+    size_t l = latin(v, w, len);
+    if (l == 0) return;
+    size_t p = prefix_bytes(v->buf, l, RETOLD_CROSS_PREFIX);
+    *prefix = XXH3_64bits_withSeed(v->buf, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
+    if ((t->flags & RETOLD_TOK_UPPER) && !(t->flags & RETOLD_TOK_SENT) && l >= 3) {
+        char k[sizeof v->buf];
+        size_t kl;
+        if (retold_translit_phonetic(v->buf, l, k, sizeof k, &kl) == RETOLD_OK && kl)
+            *key = XXH3_64bits_withSeed(k, kl, v->seed ^ SALT_NAME) | RETOLD_CROSS_KEY_BIT;
+    }
+}
+
 size_t retold_views_cross(retold_views *v, const retold_token *t, size_t n,
                           const char *norm, const char *lang, const uint64_t **out)
 {
@@ -192,29 +221,22 @@ size_t retold_views_cross(retold_views *v, const retold_token *t, size_t n,
     if (reserve(&v->out, &v->cap, 2 * n + 1)) return (size_t)-1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *w = norm + t[i].norm;
-        size_t len = t[i].norm_len;
-        if (t[i].flags & RETOLD_TOK_NUMERIC) {
-            if (len >= 2)
-                v->out[k++] = XXH3_64bits_withSeed(w, len, v->seed ^ SALT_NUMBER) | RETOLD_CROSS_KEY_BIT;
-            continue;
-        }
-        if (!is_content(&t[i], norm, sw)) continue;
-        if (t[i].flags & RETOLD_TOK_DENSE) {
-            v->out[k++] = XXH3_64bits_withSeed(w, len, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
-            continue;
-        }
-        size_t l = latin(v, w, len);
-        if (l == 0) continue;
-        size_t p = prefix_bytes(v->buf, l, RETOLD_CROSS_PREFIX);
-        v->out[k++] = XXH3_64bits_withSeed(v->buf, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
-        if ((t[i].flags & RETOLD_TOK_UPPER) && !(t[i].flags & RETOLD_TOK_SENT) && l >= 3) {
-            char key[sizeof v->buf];
-            size_t kl;
-            if (retold_translit_phonetic(v->buf, l, key, sizeof key, &kl) == RETOLD_OK && kl)
-                v->out[k++] = XXH3_64bits_withSeed(key, kl, v->seed ^ SALT_NAME) | RETOLD_CROSS_KEY_BIT;
-        }
+        uint64_t prefix, key;
+        cross_features(v, &t[i], norm, sw, &prefix, &key);
+        if (prefix) v->out[k++] = prefix;
+        if (key) v->out[k++] = key;
     }
     *out = v->out;
     return k;
+}
+
+int retold_views_keys(retold_views *v, const retold_token *t, size_t n,
+                      const char *norm, const char *lang, uint64_t *keys)
+{
+    const retold_stopwords *sw = retold__stopwords_for(lang);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t prefix;
+        cross_features(v, &t[i], norm, sw, &prefix, &keys[i]);
+    }
+    return RETOLD_OK;
 }

@@ -68,6 +68,12 @@ size_t retold_views_rewrite(retold_views *v, const retold_token *tokens, size_t 
 size_t retold_views_cross(retold_views *v, const retold_token *tokens, size_t n,
                           const char *norm, const char *lang, const uint64_t **out);
 
+/* The name/number key of every token (0 where a token has none), into
+ * keys[0..n): the cross view's RETOLD_CROSS_KEY_BIT hashes, token by
+ * token, so evidence can point at the shared names in both texts. */
+int retold_views_keys(retold_views *v, const retold_token *tokens, size_t n,
+                      const char *norm, const char *lang, uint64_t *keys);
+
 #ifdef __cplusplus
 }
 #endif

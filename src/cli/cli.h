@@ -52,6 +52,7 @@ void cli_put_pair(FILE *f, const retold_batch *b, const retold_pair *p, int json
 int cmd_pairs(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 extern const char *cli_prog;
 
