@@ -369,6 +369,113 @@ static const dv_entry *dv(int32_t c)
     return e->kind == DV_NONE ? NULL : e;
 }
 
+/* Devanagari: the inherent vowel.  A consonant writes its letters at once
+ * and leaves its 'a' pending; the next code point settles it:
+ *   matra, virama          no 'a' (the matra writes its own vowel)
+ *   end of the word        no 'a' after the first syllable unless the
+ *                          consonant ends a conjunct (bharat, mitra, na)
+ *   a consonant            no 'a' when the pending consonant has a vowel
+ *                          before it and the next consonant has one after
+ *                          it, V C[a] C V (Ohala's medial schwa deletion:
+ *                          sarkar, rajdhani, chhattisgarh, kamla; but
+ *                          kamal, namaste)
+ *   anything else          'a'
+ * Worked example, सरकार: s(pending) r -> s first, 'a' kept: "sa";
+ * r(pending) k -> vowel before r (a), k followed by matra aa: deleted, "sar";
+ * k + aa -> "sarka"; r(pending) end -> deleted: "sarkar". */
+typedef struct dv_state {
+    int pending;        /* a consonant waits for its vowel */
+    int conjunct;       /* that consonant follows a virama */
+    int vowel_before;   /* the sound before that consonant is a vowel */
+    int last_vowel;     /* what was written last ends in a vowel sound */
+    int after_virama;   /* the last code point was a virama */
+    unsigned syll;      /* syllables written in this word */
+} dv_state;
+
+/* Does the consonant at in[pos..pos+n) carry a vowel (its own 'a', a matra,
+ * or 'a' + anusvara)?  No when a virama follows or the word ends there. */
+static int dv_cons_voiced(const unsigned char *in, size_t len, size_t pos, size_t n)
+{
+    int32_t c;
+    size_t m = next_cp(in, len, pos + n, &c);
+    if (c == 0x093C) next_cp(in, len, pos + n + m, &c);     /* skip nukta */
+    const dv_entry *e = dv(c);
+    return e && e->kind != DV_VIRAMA && e->kind != DV_NUKTA;
+}
+
+/* One step for code point c (entry d; NULL when c is not Devanagari or the
+ * text ends).  Returns the bytes consumed, 0 when c is left to the caller. */
+static size_t dv_step(dv_state *st, sink *o, const dv_entry *d, int32_t c,
+                      int32_t nx, const unsigned char *in, size_t len,
+                      size_t pos, size_t n, size_t nn)
+{
+    if (st->pending && (!d || (d->kind != DV_MATRA && d->kind != DV_VIRAMA
+                               && d->kind != DV_NUKTA))) {
+        int keep;
+        if (!d)
+            keep = !(st->syll > 1 && !st->conjunct);
+        else if (d->kind == DV_CONS && st->syll > 1 && st->vowel_before
+                 && !st->conjunct && dv_cons_voiced(in, len, pos, n))
+            keep = 0;
+        else
+            keep = 1;
+        if (keep) putc1(o, 'a');
+        st->last_vowel = keep;
+        st->pending = 0;
+    }
+    if (!d) {
+        memset(st, 0, sizeof *st);
+        return 0;
+    }
+    int after_virama = st->after_virama;
+    st->after_virama = 0;
+    switch (d->kind) {
+    case DV_CONS: {
+        const char *s = d->s;
+        size_t used = n;
+        if (nx == 0x093C) {                   /* consonant + nukta */
+            const char *t = dv_nukta(c);
+            if (t) s = t;
+            used += nn;
+        }
+        st->conjunct = after_virama;
+        st->vowel_before = st->last_vowel;
+        if (!after_virama) st->syll++;
+        st->pending = 1;
+        st->last_vowel = 0;
+        puts0(o, s);
+        return used;
+    }
+    case DV_VOWEL:
+        st->syll++;
+        st->last_vowel = 1;
+        break;
+    case DV_MATRA:
+        st->pending = 0;
+        st->last_vowel = 1;
+        break;
+    case DV_VIRAMA:
+        st->pending = 0;
+        st->after_virama = 1;
+        st->last_vowel = 0;
+        break;
+    case DV_ANUSVARA: {
+        const dv_entry *e = dv(nx);
+        puts0(o, e && e->kind == DV_CONS && e->labial ? "m" : "n");
+        st->last_vowel = 0;           /* a nasal coda closes the syllable */
+        return n;
+    }
+    case DV_CANDRA:                   /* nasalised vowel: still a vowel */
+    case DV_NUKTA:
+        break;
+    default:                          /* visarga, om, avagraha, accents */
+        st->last_vowel = 0;
+        break;
+    }
+    puts0(o, d->s);
+    return n;
+}
+
 /* ---- transliteration ---------------------------------------------------- */
 
 int retold_translit(const char *in_, size_t len, char *out, size_t cap,
@@ -378,11 +485,8 @@ int retold_translit(const char *in_, size_t len, char *out, size_t cap,
     const unsigned char *in = (const unsigned char *)in_;
     sink o = { out, cap, 0 };
     int32_t prev = -1;          /* previous code point (lowered) */
-    /* Devanagari state */
-    int dv_pending = 0;         /* a consonant waits for its vowel */
-    int dv_conjunct = 0;        /* that consonant follows a virama */
-    unsigned dv_syll = 0;       /* syllables written in this word */
-
+    dv_state dvs;
+    memset(&dvs, 0, sizeof dvs);
     size_t pos = 0;
     while (pos < len) {
         int32_t c;
@@ -397,54 +501,10 @@ int retold_translit(const char *in_, size_t len, char *out, size_t cap,
         size_t nn = next_cp(in, len, pos + n, &nx);
         if (nx >= 0) nx = lower(nx);
 
-        /* Devanagari: settle the inherent vowel of a waiting consonant. */
         const dv_entry *d = dv(c);
-        if (dv_pending) {
-            if (!d || d->kind == DV_CONS || d->kind == DV_VOWEL || d->kind == DV_OTHER
-                || d->kind == DV_ANUSVARA || d->kind == DV_CANDRA || d->kind == DV_VISARGA) {
-                /* no matra, no virama: the inherent a is spoken, except
-                 * word-finally after the first syllable (schwa deletion) */
-                int word_end = !d;
-                if (!(word_end && dv_syll > 1 && !dv_conjunct))
-                    putc1(&o, 'a');
-            }
-            dv_pending = 0;
-        }
-        if (!d) dv_syll = 0;
-        if (d) {
-            switch (d->kind) {
-            case DV_CONS: {
-                const char *s = d->s;
-                size_t adv = n;
-                if (nx == 0x093C) {           /* consonant + nukta */
-                    const char *t = dv_nukta(c);
-                    if (t) s = t;
-                    adv += nn;
-                }
-                dv_conjunct = (prev == 0x094D);
-                if (!dv_conjunct) dv_syll++;
-                puts0(&o, s);
-                dv_pending = 1;
-                prev = c;
-                pos += adv;
-                continue;
-            }
-            case DV_VOWEL:
-                dv_syll++;
-                puts0(&o, d->s);
-                break;
-            case DV_ANUSVARA: {
-                const dv_entry *e = dv(nx);
-                puts0(&o, e && e->kind == DV_CONS && e->labial ? "m" : "n");
-                break;
-            }
-            default:                          /* matra, virama, nukta, ... */
-                puts0(&o, d->s);
-                break;
-            }
-            prev = c;
-            pos += n;
-            continue;
+        if (d || dvs.pending || dvs.syll) {
+            size_t used = dv_step(&dvs, &o, d, c, nx, in, len, pos, n, nn);
+            if (used) { prev = c; pos += used; continue; }
         }
 
         const char *s = NULL;
@@ -503,8 +563,7 @@ int retold_translit(const char *in_, size_t len, char *out, size_t cap,
         prev = c;
         pos += n;
     }
-    if (dv_pending && !(dv_syll > 1 && !dv_conjunct))
-        putc1(&o, 'a');
+    dv_step(&dvs, &o, NULL, -1, -1, in, len, pos, 0, 0);     /* word end */
 
     *out_len = o.n;
     return o.n <= cap ? RETOLD_OK : RETOLD_TOOBIG;
