@@ -204,14 +204,19 @@ static void cross_features(retold_views *v, const retold_token *t, const char *n
     }
     size_t l = latin(v, w, len);
     if (l == 0) return;
-    size_t p = prefix_bytes(v->buf, l, RETOLD_CROSS_PREFIX);
-    *prefix = XXH3_64bits_withSeed(v->buf, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
-    if ((t->flags & RETOLD_TOK_UPPER) && !(t->flags & RETOLD_TOK_SENT) && l >= 3) {
-        char k[sizeof v->buf];
-        size_t kl;
-        if (retold_translit_phonetic(v->buf, l, k, sizeof k, &kl) == RETOLD_OK && kl)
-            *key = XXH3_64bits_withSeed(k, kl, v->seed ^ SALT_NAME) | RETOLD_CROSS_KEY_BIT;
+    /* The phonetic key folds spelling conventions (c/k, ts/s, kh/h, y/i),
+     * so cognates agree before they are cut: deklaratsiya, declaration and
+     * Deklaration all give "dekla", sotsialnyi and social "sosia". */
+    char k[sizeof v->buf];
+    size_t kl;
+    if (retold_translit_phonetic(v->buf, l, k, sizeof k, &kl) != RETOLD_OK || !kl) {
+        memcpy(k, v->buf, l);
+        kl = l;
     }
+    size_t p = prefix_bytes(k, kl, RETOLD_CROSS_PREFIX);
+    *prefix = XXH3_64bits_withSeed(k, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
+    if ((t->flags & RETOLD_TOK_UPPER) && !(t->flags & RETOLD_TOK_SENT) && l >= 3)
+        *key = XXH3_64bits_withSeed(k, kl, v->seed ^ SALT_NAME) | RETOLD_CROSS_KEY_BIT;
 }
 
 size_t retold_views_cross(retold_views *v, const retold_token *t, size_t n,
