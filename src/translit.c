@@ -35,7 +35,7 @@
  *
  * Speed: one UTF-8 decode per code point and one array load per letter: each
  * script is a direct-indexed table over its Unicode block (Cyrillic 256
- * entries, Greek 64, Armenian 96, Hebrew 27, Arabic 224, Devanagari 128,
+ * entries, Greek 64, Armenian 48, Hebrew 27, Arabic 224, Devanagari 128,
  * Georgian 48).  No allocation; the only state is one code point of look-
  * behind and at most two of look-ahead.  The output bound of two bytes per
  * input byte (RETOLD_TRANSLIT_MAX) holds because no entry is longer than
