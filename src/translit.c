@@ -35,7 +35,7 @@
  *
  * Speed: one UTF-8 decode per code point and one array load per letter: each
  * script is a direct-indexed table over its Unicode block (Cyrillic 256
- * entries, Greek 64, Armenian 96, Hebrew 27, Arabic 224, Devanagari 128,
+ * entries, Greek 64, Armenian 48, Hebrew 27, Arabic 224, Devanagari 128,
  * Georgian 48).  No allocation; the only state is one code point of look-
  * behind and at most two of look-ahead.  The output bound of two bytes per
  * input byte (RETOLD_TRANSLIT_MAX) holds because no entry is longer than
@@ -610,9 +610,11 @@ static int is_vowel_key(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
-static const char *const hush[] = {
-    "schtsch", "chtch", "shch", "szcz", "tsch", "sch", "tch",
-    "sh", "ch", "kh", "zh", "cz", "sz", NULL
+/* Longest first; each starts with c, k, s, t or z, its 2nd letter is c, h, s or z. */
+static const struct { const char *s; size_t len; } hush[] = {
+    { "schtsch", 7 }, { "chtch", 5 }, { "shch", 4 }, { "szcz", 4 },
+    { "tsch", 4 }, { "sch", 3 }, { "tch", 3 }, { "sh", 2 }, { "ch", 2 },
+    { "kh", 2 }, { "zh", 2 }, { "cz", 2 }, { "sz", 2 }, { NULL, 0 }
 };
 
 /* Pass 1 for w[0..n) (lower case).  Writes through the sink. */
@@ -622,13 +624,12 @@ static void key_pass1(sink *o, const char *w, size_t n)
     while (i < n) {
         const char *r = w + i;
         size_t left = n - i;
-        if (n >= 5) {
+        if (n >= 5 && left >= 2 && (r[1] == 'h' || r[1] == 'z' || r[1] == 'c' || r[1] == 's')
+            && (r[0] == 'c' || r[0] == 'k' || r[0] == 's' || r[0] == 't' || r[0] == 'z')) {
             size_t k;
-            for (k = 0; hush[k]; k++) {
-                size_t l = strlen(hush[k]);
-                if (l <= left && memcmp(r, hush[k], l) == 0) break;
-            }
-            if (hush[k]) { putc1(o, 'h'); i += strlen(hush[k]); continue; }
+            for (k = 0; hush[k].s; k++)
+                if (hush[k].len <= left && memcmp(r, hush[k].s, hush[k].len) == 0) break;
+            if (hush[k].s) { putc1(o, 'h'); i += hush[k].len; continue; }
         }
         if (left >= 2) {
             char a = r[0], b = r[1];

@@ -72,8 +72,9 @@ int retold_translit(const char *in, size_t len, char *out, size_t cap,
  * (kh ch sh zh sch tsch cz sz ...) fold only in words of 5 letters or more.
  * The rules and their known collisions are listed in doc/translit.md.
  *
- * Same buffer contract and return values as retold_translit(); the key is
- * lower-case (upper-case ASCII letters are lowered first). */
+ * Same buffer contract and return values as retold_translit(), except that
+ * after RETOLD_TOOBIG the bytes in out are unspecified (only *out_len is).
+ * The key is lower-case (upper-case ASCII letters are lowered first). */
 int retold_translit_phonetic(const char *in, size_t len, char *out,
                              size_t cap, size_t *out_len);
 
