@@ -2306,6 +2306,19 @@ static void apply_op(int k, rng_t *r, buf_t **cur, buf_t **tmp, style_t *st, uin
     *tmp = t;
 }
 
+static void free_source(void)
+{
+    buf_free(&g_out);
+    buf_free(&g_text);
+    buf_free(&g_vtext);
+    free(g_sent);
+    wordlist_free(&g_vocab);
+    wordlist_free(&g_names);
+    free(g_chunks);
+    free(g_ren);
+    free(g_ev);
+}
+
 static void dump_source(const opts_t *o)
 {
     g_outf = stdout;
@@ -2341,6 +2354,8 @@ int main(int argc, char **argv)
         if (!o.quiet)
             fprintf(stderr, "%s: %zu records, %zu sentences (%zu duplicates, %zu non-prose dropped), %zu bytes\n",
                     g_prog, (size_t)g_nrec, g_nsent, g_sent_dups, g_sent_dropped, src_bytes);
+        free_source();
+        free(o.sources);
         return 0;
     }
     if (g_nsent < 200 || src_bytes < 4 * o.len.maxb)
@@ -2474,15 +2489,7 @@ int main(int argc, char **argv)
     buf_free(&B);
     buf_free(&rendered);
     buf_free(&scratch);
-    buf_free(&g_out);
-    buf_free(&g_text);
-    buf_free(&g_vtext);
-    free(g_sent);
-    wordlist_free(&g_vocab);
-    wordlist_free(&g_names);
-    free(g_chunks);
-    free(g_ren);
-    free(g_ev);
+    free_source();
     free(o.sources);
     return 0;
 }
