@@ -176,7 +176,12 @@ static inline uint64_t rng_next(rng_t *r)
 /* uniform integer in [0, n) (n > 0) */
 static inline uint64_t rng_below(rng_t *r, uint64_t n)
 {
-    return (uint64_t)(((unsigned __int128)rng_next(r) * n) >> 64);
+    /* high 64 bits of the 128-bit product rng * n, in portable C */
+    uint64_t x = rng_next(r);
+    uint64_t xl = x & 0xffffffffu, xh = x >> 32, nl = n & 0xffffffffu, nh = n >> 32;
+    uint64_t ll = xl * nl, lh = xl * nh, hl = xh * nl, hh = xh * nh;
+    uint64_t mid = (ll >> 32) + (lh & 0xffffffffu) + (hl & 0xffffffffu);
+    return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
 }
 
 static inline size_t rng_idx(rng_t *r, size_t n) { return (size_t)rng_below(r, (uint64_t)n); }
