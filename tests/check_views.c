@@ -177,7 +177,7 @@ START_TEST(test_alignment_offsets)
     ck_assert_uint_eq(p[0].b_end, (uint32_t)(strstr(b, "FRIDAY") - b + 6));
     free(p);
     /* nothing shorter than the minimum; empty inputs */
-    ck_assert_int_eq(retold_align(a, strlen(a), b, strlen(b), 12, &p, &n), RETOLD_OK);
+    ck_assert_int_eq(retold_align(a, strlen(a), b, strlen(b), 13, &p, &n), RETOLD_OK);
     ck_assert_uint_eq(n, 0);
     free(p);
     ck_assert_int_eq(retold_align("", 0, b, strlen(b), 5, &p, &n), RETOLD_OK);
