@@ -15,6 +15,8 @@
 #include "retold/shingle.h"
 #include "radix.h"
 #include "similarity.h"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <math.h>
 #include <pthread.h>
@@ -23,9 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xxhash.h>
 
 #define CHUNK_BYTES ((size_t)1 << 20)
+/* Count-min sketch (Cormode & Muthukrishnan 2005) of shingle document
+ * frequencies: 4 rows of 2^22 counters, 64 MiB.  It never undercounts; with
+ * N distinct shingles it overcounts by more than e * N / 2^22 with
+ * probability <= e^-4 per row, so for corpora of up to ~10^7 distinct
+ * shingles a rare shingle is wrongly taken for boilerplate only when the
+ * limit is below ~7. */
+#define CMS_DEPTH 4
+#define CMS_BITS 22
 #define CHUNK_DOCS  512
 #define THREADS_MAX 256
 
@@ -64,6 +73,10 @@ struct retold_batch {
     size_t npairs;
     uint32_t *cluster;
     retold_batch_stats st;
+    /* boilerplate: count-min sketch of shingle document frequencies */
+    uint32_t *cms;            /* CMS_DEPTH rows of 2^CMS_BITS counters */
+    uint64_t df_limit;        /* shingles with DF > df_limit are left out */
+    uint64_t df_docs;         /* documents counted */
     /* inputs, for re-reading */
     retold_reader *rd[2];
 };
@@ -133,6 +146,7 @@ void retold_batch_free(retold_batch *b)
     free(b->idtab);
     free(b->pairs);
     free(b->cluster);
+    free(b->cms);
     retold_reader_close(b->rd[0]);
     retold_reader_close(b->rd[1]);
     free(b);
@@ -277,6 +291,37 @@ static long id_insert(retold_batch *b, size_t doc)
 }
 
 /* ---------------------------------------------------------------------- */
+/* boilerplate: document frequencies                                       */
+
+static inline size_t cms_slot(uint64_t h, int row, int view)
+{
+    uint64_t x = (h ^ ((uint64_t)view << 56)) * (0x9E3779B97F4A7C15ULL + 2 * (uint64_t)row);
+    return ((size_t)row << CMS_BITS) + (size_t)(x >> (64 - CMS_BITS));
+}
+
+static void cms_add(uint32_t *cms, int view, uint64_t h)
+{
+    for (int r = 0; r < CMS_DEPTH; r++)
+        __atomic_fetch_add(&cms[cms_slot(h, r, view)], 1u, __ATOMIC_RELAXED);
+}
+
+static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
+{
+    uint32_t m = UINT32_MAX;
+    for (int r = 0; r < CMS_DEPTH; r++) {
+        uint32_t c = cms[cms_slot(h, r, view)];
+        m = c < m ? c : m;
+    }
+    return m;
+}
+
+static int boilerplate(void *ctx, int view, uint64_t h)
+{
+    const retold_batch *b = ctx;
+    return cms_get(b->cms, view, h) > b->df_limit;
+}
+
+/* ---------------------------------------------------------------------- */
 /* pass 1: read + sketch                                                   */
 
 typedef struct job {
@@ -319,7 +364,7 @@ static void commit(worker *w)
 {
     retold_batch *b = w->sh->b;
     size_t sw = b->sigw, bw = b->bandw;
-    for (size_t i = 0; i < w->njobs; i++) {
+    for (size_t i = 0; i < w->njobs && w->sh->pass != 0; i++) {
         size_t d = w->jobs[i].doc;
         if (w->sh->pass == 1) {
             memcpy(b->sig + d * sw, w->sig + i * sw, sw * sizeof *b->sig);
@@ -384,6 +429,11 @@ static int read_chunk(worker *w)
             set_err(b, rc, "%s", retold_reader_errmsg(b->rd[sh->side]));
             return rc;
         }
+        if (sh->pass == 0) {                         /* document frequencies */
+            if ((rc = add_job(w, 0, rec.text, rec.text_len, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
+            b->df_docs++;
+            continue;
+        }
         if (sh->pass == 2) {
             size_t d = (size_t)rec.index + (sh->side == 1 ? b->n0 : 0);
             size_t len;
@@ -435,15 +485,30 @@ static int sketch_chunk(worker *w)
         w->tokens += info.tokens;
         w->invalid += info.invalid;
         w->bytes += len;
-        if (w->sh->pass == 1) {
+        if (w->sh->pass == 0) {
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+                const uint64_t *h;
+                size_t n;
+                if (retold_sketcher_view_shingles(w->sk, v, &h, &n) != RETOLD_OK) continue;
+                for (size_t q = 0; q < n; q++) cms_add(b->cms, v, h[q]);
+            }
+        } else if (w->sh->pass == 1) {
             for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
                 size_t vs = info.view_shingles[v];
                 w->distinct[i * RETOLD_VIEW_COUNT + v] = (uint32_t)(vs > UINT32_MAX ? UINT32_MAX : vs);
                 int slot = retold_params_slot(&b->p, v);
                 if (slot < 0) continue;
+                uint64_t *bh = w->bands + i * bw + b->band_off[v];
+                if (info.view_signed[v] == 0) {
+                    /* an empty signature agrees with every other empty one:
+                     * give it band hashes of its own so it matches nothing */
+                    for (unsigned j = 0; j < b->p.view_bands[v]; j++)
+                        bh[j] = XXH3_64bits_withSeed(&w->jobs[i].doc, sizeof w->jobs[i].doc,
+                                                     0x454d505459ULL + j + ((uint64_t)v << 32));
+                    continue;
+                }
                 retold_lsh_band_hashes(sig + (size_t)slot * b->p.perms, b->p.view_bands[v],
-                                       b->p.view_rows[v], b->p.seed + (uint64_t)v,
-                                       w->bands + i * bw + b->band_off[v]);
+                                       b->p.view_rows[v], b->p.seed + (uint64_t)v, bh);
             }
             memcpy(w->lang + i * RETOLD_LANG_LEN, info.lang, RETOLD_LANG_LEN);
             w->empty[i] = info.shingles == 0;
@@ -513,6 +578,7 @@ static int run_workers(retold_batch *b, shared *sh)
         worker *w = &ws[i];
         w->sh = sh;
         w->sk = retold_sketcher_new(&b->p);
+        if (w->sk && sh->pass == 1 && b->cms) retold_sketcher_set_filter(w->sk, boilerplate, b);
         w->sig = malloc((size_t)CHUNK_DOCS * sw * sizeof *w->sig);
         w->bands = malloc((size_t)CHUNK_DOCS * bw * sizeof *w->bands);
         w->distinct = malloc(CHUNK_DOCS * RETOLD_VIEW_COUNT * sizeof *w->distinct);
@@ -686,9 +752,26 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     if (nref && (rc = retold_reader_open(&b->rd[1], refs, nref, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
     const int multi = retold_params_nviews(&b->p) > 1;
 
-    /* pass 1 */
-    double t0 = now();
     shared sh;
+    double t0 = now();
+    if (b->o.max_df > 0) {
+        /* pass 0: document frequencies of every view's shingles */
+        b->cms = calloc((size_t)CMS_DEPTH << CMS_BITS, sizeof *b->cms);
+        if (!b->cms) return set_err(b, RETOLD_NOMEM, "boilerplate control: out of memory (64 MiB)");
+        memset(&sh, 0, sizeof sh);
+        sh.b = b;
+        sh.pass = 0;
+        if ((rc = run_workers(b, &sh)) != RETOLD_OK) return rc;
+        double limit = b->o.max_df >= 1.0 ? b->o.max_df : b->o.max_df * (double)b->df_docs;
+        b->df_limit = limit < 1.0 ? 1 : (uint64_t)limit;
+        b->st.boilerplate_limit = b->df_limit;
+        retold_reader_rewind(b->rd[0]);
+        if (b->rd[1]) retold_reader_rewind(b->rd[1]);
+        b->st.sec_df = now() - t0;
+        t0 = now();
+    }
+
+    /* pass 1 */
     memset(&sh, 0, sizeof sh);
     sh.b = b;
     sh.pass = 1;

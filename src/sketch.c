@@ -33,7 +33,17 @@ struct retold_sketcher {
     viewbuf vb[RETOLD_VIEW_COUNT];
     uint64_t *set;           /* open addressing, 0 = free slot */
     size_t capset;
+    retold_shingle_filter filter;
+    void *filter_ctx;
+    uint64_t *kept;          /* shingles that pass the filter */
+    size_t capkept;
 };
+
+void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx)
+{
+    s->filter = fn;
+    s->filter_ctx = ctx;
+}
 
 void retold_params_default(retold_params *p)
 {
@@ -110,6 +120,7 @@ void retold_sketcher_free(retold_sketcher *s)
     retold_views_free(s->views);
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) free(s->vb[v].h);
     free(s->set);
+    free(s->kept);
     free(s);
 }
 
@@ -151,11 +162,29 @@ static int finish_view(retold_sketcher *s, int view, uint32_t *sig, retold_sketc
 {
     viewbuf *b = &s->vb[view];
     b->sorted = 0;
-    retold_minhash(b->h, b->n, s->p.perms, s->p.seed + (uint64_t)view,
+    const uint64_t *h = b->h;
+    size_t n = b->n;
+    if (s->filter) {
+        if (n > s->capkept) {
+            uint64_t *t = realloc(s->kept, n * sizeof *t);
+            if (!t) return RETOLD_NOMEM;
+            s->kept = t;
+            s->capkept = n;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!s->filter(s->filter_ctx, view, h[i])) s->kept[k++] = h[i];
+        h = s->kept;
+        n = k;
+    }
+    retold_minhash(h, n, s->p.perms, s->p.seed + (uint64_t)view,
                    sig + (size_t)retold_params_slot(&s->p, view) * s->p.perms);
     size_t d = count_distinct(s, b->h, b->n);
     if (d == (size_t)-1) return RETOLD_NOMEM;
-    if (info) info->view_shingles[view] = d;
+    if (info) {
+        info->view_shingles[view] = d;
+        info->view_signed[view] = n;
+    }
     return RETOLD_OK;
 }
 

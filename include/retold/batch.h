@@ -48,6 +48,12 @@ typedef struct retold_batch_opts {
                                 more views every candidate is exact) */
     unsigned relations;      /* keep only these: bit (1 << RETOLD_REL_*);
                                 0 = all */
+    double max_df;           /* boilerplate control: shingles found in more
+                                than max_df documents (max_df >= 1) or in
+                                more than that fraction of them (0 < max_df
+                                < 1) are left out of the signatures, so they
+                                create no candidates (exact scores still count
+                                them); costs a first pass.  0 = off. */
     unsigned top_k;          /* > 0: keep each document's top_k pairs by
                                 (relation, score); with a reference, each
                                 input document's top_k matches */
@@ -73,7 +79,9 @@ typedef struct retold_batch_stats {
     uint64_t docs, empty_docs, bytes, tokens, invalid_utf8;
     uint64_t skipped, skipped_binary;
     uint64_t candidates, verified_exact, pairs, clusters, clustered_docs;
-    double sec_sketch, sec_lsh, sec_verify, sec_cluster;
+    uint64_t boilerplate_limit;  /* document frequency above which shingles
+                                    were left out (0: no --max-df) */
+    double sec_df, sec_sketch, sec_lsh, sec_verify, sec_cluster;
 } retold_batch_stats;
 
 typedef struct retold_batch retold_batch;

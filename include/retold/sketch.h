@@ -58,6 +58,9 @@ typedef struct retold_sketch_info {
     size_t tokens;      /* tokens in the document */
     size_t shingles;    /* distinct surface shingles (0: empty document) */
     size_t view_shingles[RETOLD_VIEW_COUNT];  /* distinct, per view */
+    size_t view_signed[RETOLD_VIEW_COUNT];    /* shingles that entered the
+                                                 signature (after the filter;
+                                                 0: an empty signature) */
     char lang[RETOLD_LANG_LEN];   /* language used by the views ("und") */
     size_t invalid;     /* ill-formed UTF-8 sequences replaced */
     uint64_t fingerprint; /* XXH3 of the shingle sequence: equal for texts
@@ -81,6 +84,12 @@ int retold_sketch(retold_sketcher *s, const char *text, size_t len,
 int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
                        const char *lang, size_t lang_len,
                        uint32_t *sig, retold_sketch_info *info);
+
+/* A filter on the shingles that enter the signatures: return non-zero to
+ * leave shingle h of view `view` out (boilerplate).  Distinct counts and
+ * retold_sketcher_view_shingles still see every shingle. */
+typedef int (*retold_shingle_filter)(void *ctx, int view, uint64_t h);
+void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx);
 
 /* The sorted distinct shingle hashes of the last document sketched.  Owned
  * by the sketcher, valid until its next call. */

@@ -13,7 +13,7 @@ enum {
     OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
     OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
     OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
-    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP
+    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF
 };
 
 static const struct option long_opts[] = {
@@ -45,6 +45,7 @@ static const struct option long_opts[] = {
     { "views",        required_argument, 0, OPT_VIEWS },
     { "relation",     required_argument, 0, OPT_RELATION },
     { "top",          required_argument, 0, OPT_TOP },
+    { "max-df",       required_argument, 0, OPT_MAX_DF },
     { "help",         no_argument,       0, 'h' },
     { 0, 0, 0, 0 }
 };
@@ -66,6 +67,9 @@ const char cli_common_help[] =
 "      --relation LIST   keep only pairs with these relations\n"
 "      --top K           keep each document's K best pairs (with --against: each\n"
 "                        input document's K best matches), by relation then score\n"
+"      --max-df N        boilerplate: ignore, for finding candidates, shingles\n"
+"                        found in more than N documents (N >= 1) or in more\n"
+"                        than that fraction of them (0 < N < 1); one more pass\n"
 "Verification:\n"
 "      --verify MODE     auto (default): exact check near the threshold;\n"
 "                        exact: exact Jaccard/containment for every pair;\n"
@@ -235,6 +239,14 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             o->batch.relations = mask;
             break;
         }
+        case OPT_MAX_DF: {
+            char *end;
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (errno || *end || !(x > 0)) return usage_error(cmd, "--max-df must be a count >= 1 or a fraction in (0, 1), not '%s'", optarg);
+            o->batch.max_df = x;
+            break;
+        }
         case OPT_TOP:
             if (parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
             o->batch.top_k = (unsigned)v; break;
@@ -328,6 +340,9 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
                 (unsigned long long)st.tokens, (unsigned long long)st.candidates,
                 (unsigned long long)st.verified_exact, (unsigned long long)st.pairs,
                 (unsigned long long)st.clusters);
+        if (st.boilerplate_limit)
+            fprintf(stderr, "%s: boilerplate: shingles in more than %llu documents left out (%.3f s)\n",
+                    cli_prog, (unsigned long long)st.boilerplate_limit, st.sec_df);
         fprintf(stderr, "%s: read+sketch %.3f s (%.1f MB/s), lsh %.3f s, verify %.3f s, cluster %.3f s; "
                 "total %.3f s (%.1f MB/s)\n", cli_prog, st.sec_sketch,
                 st.sec_sketch > 0 ? (double)st.bytes / 1e6 / st.sec_sketch : 0.0, st.sec_lsh,
