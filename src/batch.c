@@ -630,6 +630,18 @@ out:
 
 enum { DECIDE_DROP = 0, DECIDE_KEEP, DECIDE_EXACT };
 
+/* Candidates of the rewrite and cross views (single-row bands): two agreeing
+ * MinHash values at least (a pair at Jaccard 0.06 has 7.7 expected of 128,
+ * P(>= 2) = 0.998; an unrelated pair at 0.005 has P(>= 2) = 0.13), and a
+ * value shared by more than max(64, sqrt(n) * 4) documents is a common
+ * feature (a month, a frequent word stem) and forms no bucket. */
+#define LOW_MIN_BANDS 2
+static size_t low_max_bucket(size_t n)
+{
+    size_t m = (size_t)(4.0 * sqrt((double)n));
+    return m < 64 ? 64 : m;
+}
+
 static float containment_estimate(double j, uint32_t na, uint32_t nb)
 {
     double inter = j * ((double)na + nb) / (1.0 + j);
@@ -789,8 +801,12 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         if (!(b->p.views & (1u << v))) continue;
         uint64_t *c;
         size_t nc;
-        rc = retold_lsh_candidates(b->bands + b->band_off[v], b->n, b->p.view_bands[v], b->bandw,
-                                   b->skip, nref ? b->side : NULL, &c, &nc);
+        /* low-threshold views: at least LOW_MIN_BANDS agreeing bands, and
+         * no bucket larger than LOW_MAX_BUCKET (see lsh.h) */
+        int low = v != RETOLD_VIEW_SURFACE;
+        rc = retold_lsh_candidates_ex(b->bands + b->band_off[v], b->n, b->p.view_bands[v], b->bandw,
+                                      b->skip, nref ? b->side : NULL, low ? LOW_MIN_BANDS : 1,
+                                      low ? low_max_bucket(b->n) : 0, &b->st.skipped_buckets, &c, &nc);
         if (rc != RETOLD_OK) { free(cand); return set_err(b, rc, "finding candidates: %s", retold_strerror(rc)); }
         if (!cand) { cand = c; ncand = nc; continue; }
         uint64_t *all = realloc(cand, (ncand + nc + 1) * sizeof *all), *tmp = NULL;

@@ -102,6 +102,14 @@ int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t st
                           const uint8_t *skip, const uint8_t *side,
                           uint64_t **pairs, size_t *npairs)
 {
+    return retold_lsh_candidates_ex(bands, n, b, stride, skip, side, 1, 0, NULL, pairs, npairs);
+}
+
+int retold_lsh_candidates_ex(const uint64_t *bands, size_t n, unsigned b, size_t stride,
+                             const uint8_t *skip, const uint8_t *side,
+                             unsigned min_bands, size_t max_bucket, uint64_t *skipped_buckets,
+                             uint64_t **pairs, size_t *npairs)
+{
     *pairs = NULL;
     *npairs = 0;
     if (n >= UINT32_MAX) return RETOLD_TOOBIG;
@@ -123,6 +131,11 @@ int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t st
         for (size_t s = 0; s < m;) {
             size_t e = s + 1;
             while (e < m && items[e].key == items[s].key) e++;
+            if (max_bucket && e - s > max_bucket) {
+                if (skipped_buckets) (*skipped_buckets)++;
+                s = e;
+                continue;
+            }
             /* bucket items[s..e): documents in input order (stable sort) */
             for (size_t x = s; x < e; x++)
                 for (size_t y = x + 1; y < e; y++) {
@@ -140,9 +153,14 @@ int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t st
         if (!scratch) goto out;
         retold__radix_u64(pv.v, scratch, pv.n);
         free(scratch);
-        size_t u = 1;
-        for (size_t i = 1; i < pv.n; i++)
-            if (pv.v[i] != pv.v[u - 1]) pv.v[u++] = pv.v[i];
+        /* unique, keeping pairs found in at least min_bands bands */
+        size_t u = 0;
+        for (size_t i = 0; i < pv.n;) {
+            size_t j = i + 1;
+            while (j < pv.n && pv.v[j] == pv.v[i]) j++;
+            if (j - i >= (min_bands ? min_bands : 1)) pv.v[u++] = pv.v[i];
+            i = j;
+        }
         pv.n = u;
     }
     *pairs = pv.v;

@@ -39,8 +39,9 @@ int retold_relation_is_copy(int r)
  *   partial-copy  surface containment >= PARTIAL_MIN (one text largely
  *                 inside the other) and the shorter has >= 10 shingles
  *   rewrite       same or unknown language, and rewrite-view containment
- *                 >= REWRITE_MIN_C or surface containment >= SURFACE_REUSE
- *                 (text reused with edits)
+ *                 >= REWRITE_MIN_C with Jaccard >= REWRITE_MIN_J, or surface containment >= SURFACE_REUSE
+ *                 (text reused with edits), with >= MIN_SHARED shingles in
+ *                 common (one shared pair out of eight is no evidence)
  *   translation   different languages and cross-view Jaccard >= CROSS_MIN_J
  *   related       >= KEY_MIN_SHARED names/numbers shared and key Jaccard
  *                 >= KEY_MIN_J (the same event reported independently)
@@ -54,9 +55,11 @@ int retold_relation_is_copy(int r)
 #define PARTIAL_MIN     0.60f
 #define SURFACE_REUSE   0.20f
 #define REWRITE_MIN_C   0.12f
+#define REWRITE_MIN_J   0.035f
 #define CROSS_MIN_J     0.10f
-#define KEY_MIN_SHARED  3u
-#define KEY_MIN_J       0.10f
+#define KEY_MIN_SHARED  4u
+#define KEY_MIN_J       0.15f
+#define MIN_SHARED      8u      /* shingles in common before a ratio counts */
 
 int retold_relation_classify(const retold_similarity *s, double copy_threshold, float *score)
 {
@@ -68,8 +71,9 @@ int retold_relation_classify(const retold_similarity *s, double copy_threshold, 
     if (sj >= (float)copy_threshold) { *score = sj; return RETOLD_REL_NEAR_COPY; }
     if (sc >= PARTIAL_MIN && s->surface_distinct_min >= 10) { *score = sc; return RETOLD_REL_PARTIAL_COPY; }
     if (s->same_lang != 0) {
-        if (rc >= REWRITE_MIN_C) { *score = rc; return RETOLD_REL_REWRITE; }
-        if (sc >= SURFACE_REUSE) { *score = sc; return RETOLD_REL_REWRITE; }
+        if (rc >= REWRITE_MIN_C && s->jaccard[RETOLD_VIEW_REWRITE] >= REWRITE_MIN_J &&
+            s->shared[RETOLD_VIEW_REWRITE] >= MIN_SHARED) { *score = rc; return RETOLD_REL_REWRITE; }
+        if (sc >= SURFACE_REUSE && s->shared[RETOLD_VIEW_SURFACE] >= MIN_SHARED) { *score = sc; return RETOLD_REL_REWRITE; }
     }
     if (s->same_lang == 0 && xj >= CROSS_MIN_J) { *score = xj; return RETOLD_REL_TRANSLATION; }
     if (s->key_shared >= KEY_MIN_SHARED && s->key_jaccard >= KEY_MIN_J) {

@@ -29,6 +29,7 @@ void retold__similarity(const retold__sets *a, const retold__sets *b, retold_sim
             else if (x[i] > y[j]) j++;
             else { in++; ki += x[i] & RETOLD_CROSS_KEY_BIT; i++; j++; }
         }
+        sim->shared[v] = (unsigned)in;
         jaccard[v] = sim->jaccard[v] = ratio(in, nx + ny - in);
         containment[v] = sim->containment[v] = ratio(in, nx < ny ? nx : ny);
         if (v == RETOLD_VIEW_CROSS) {

@@ -135,6 +135,7 @@ static int classify(float sj, float sc, float rc, float xj, float kj, unsigned k
     s.key_jaccard = kj;
     s.key_shared = keys;
     s.surface_distinct_min = 100;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) s.shared[v] = 50;
     s.same_lang = same;
     s.identical = identical;
     float score;

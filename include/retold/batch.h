@@ -79,6 +79,8 @@ typedef struct retold_batch_stats {
     uint64_t docs, empty_docs, bytes, tokens, invalid_utf8;
     uint64_t skipped, skipped_binary;
     uint64_t candidates, verified_exact, pairs, clusters, clustered_docs;
+    uint64_t skipped_buckets;    /* low-threshold views: buckets too common
+                                    to be evidence (see lsh.h) */
     uint64_t boilerplate_limit;  /* document frequency above which shingles
                                     were left out (0: no --max-df) */
     double sec_df, sec_sketch, sec_lsh, sec_verify, sec_cluster;

@@ -50,6 +50,16 @@ int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t st
                           const uint8_t *skip, const uint8_t *side,
                           uint64_t **pairs, size_t *npairs);
 
+/* Limits for low-threshold views (single-row bands): a pair must agree in
+ * at least min_bands bands, and buckets of more than max_bucket documents
+ * (a value shared that widely is a common feature, not evidence) are
+ * skipped; *skipped_buckets counts them.  max_bucket 0 = no limit.
+ * retold_lsh_candidates is this with min_bands 1, max_bucket 0. */
+int retold_lsh_candidates_ex(const uint64_t *bands, size_t n, unsigned b, size_t stride,
+                             const uint8_t *skip, const uint8_t *side,
+                             unsigned min_bands, size_t max_bucket, uint64_t *skipped_buckets,
+                             uint64_t **pairs, size_t *npairs);
+
 #ifdef __cplusplus
 }
 #endif

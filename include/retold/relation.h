@@ -51,6 +51,7 @@ typedef enum retold_relation {
 typedef struct retold_similarity {
     float jaccard[RETOLD_VIEW_COUNT];
     float containment[RETOLD_VIEW_COUNT];
+    unsigned shared[RETOLD_VIEW_COUNT];  /* shingles in common, per view */
     float key_jaccard;        /* cross view, names and numbers only */
     unsigned key_shared;      /* names and numbers shared */
     unsigned surface_distinct_min;  /* shingles of the shorter document */
