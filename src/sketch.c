@@ -174,8 +174,14 @@ static int finish_view(retold_sketcher *s, int view, uint32_t *sig, retold_sketc
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
             if (!s->filter(s->filter_ctx, view, h[i])) s->kept[k++] = h[i];
-        h = s->kept;
-        n = k;
+        /* Boilerplate is a minority of a text (a byline, a footer).  When
+         * most of a document is "common", it is the document itself that is
+         * common - a story syndicated widely - and filtering would hide
+         * exactly the copies we look for: keep it whole. */
+        if (2 * k >= n) {
+            h = s->kept;
+            n = k;
+        }
     }
     retold_minhash(h, n, s->p.perms, s->p.seed + (uint64_t)view,
                    sig + (size_t)retold_params_slot(&s->p, view) * s->p.perms);

@@ -256,9 +256,9 @@ END_TEST
 
 START_TEST(test_boilerplate)
 {
-    /* 40 unrelated short texts that all end with the same long footer: the
-     * footer makes them near-copies; --max-df leaves it out of the
-     * signatures, and they stop matching */
+    /* 40 unrelated texts that all end with the same footer (a third of each
+     * text): at threshold 0.15 the footer alone makes them pairs; --max-df
+     * leaves it out of the signatures, and they stop matching */
     char p[600];
     snprintf(p, sizeof p, "%s/boiler.jsonl", dir);
     FILE *f = fopen(p, "w");
@@ -268,14 +268,14 @@ START_TEST(test_boilerplate)
                          "the latest news delivered to your inbox every morning and evening.";
     for (int i = 0; i < 40; i++) {
         doc d = { malloc(4096), 0 };
-        for (int k = 0; k < 10; k++) { char w[16]; word(&s, w); d.len += (size_t)sprintf(d.text + d.len, "%s ", w); }
+        for (int k = 0; k < 60; k++) { char w[16]; word(&s, w); d.len += (size_t)sprintf(d.text + d.len, "%s ", w); }
         fprintf(f, "{\"id\":\"b%02d\",\"text\":\"%s %s\"}\n", i, d.text, footer);
         free(d.text);
     }
     fclose(f);
     retold_batch_opts o;
     retold_batch_opts_default(&o);
-    o.params.threshold = 0.5;
+    o.params.threshold = 0.15;
     const char *in = p;
     retold_batch *b;
     size_t n;
@@ -292,6 +292,19 @@ START_TEST(test_boilerplate)
     retold_batch_stats st;
     retold_batch_get_stats(b, &st);
     ck_assert_uint_eq(st.boilerplate_limit, 20);
+    retold_batch_free(b);
+    /* a document that is mostly "common" is a syndicated story, kept whole:
+     * 40 copies of one text stay pairs at any limit */
+    snprintf(p, sizeof p, "%s/syndicated.jsonl", dir);
+    f = fopen(p, "w");
+    for (int i = 0; i < 40; i++) fprintf(f, "{\"id\":\"s%02d\",\"text\":\"%s\"}\n", i, footer);
+    fclose(f);
+    in = p;
+    o.max_df = 3;
+    ck_assert_int_eq(retold_batch_new(&b, &o), RETOLD_OK);
+    ck_assert_int_eq(retold_batch_run(b, &in, 1, NULL, 0), RETOLD_OK);
+    retold_batch_pairs(b, &n);
+    ck_assert_uint_eq(n, 40 * 39 / 2);
     retold_batch_free(b);
     /* the planted corpus keeps its recall with a loose limit */
     o.max_df = 5;

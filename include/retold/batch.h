@@ -53,7 +53,10 @@ typedef struct retold_batch_opts {
                                 more than that fraction of them (0 < max_df
                                 < 1) are left out of the signatures, so they
                                 create no candidates (exact scores still count
-                                them); costs a first pass.  0 = off. */
+                                them), unless that would leave out more than
+                                half of a document (then it is a widely
+                                copied story, kept whole); costs a first
+                                pass.  0 = off. */
     unsigned top_k;          /* > 0: keep each document's top_k pairs by
                                 (relation, score); with a reference, each
                                 input document's top_k matches */

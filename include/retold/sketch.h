@@ -86,7 +86,9 @@ int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
                        uint32_t *sig, retold_sketch_info *info);
 
 /* A filter on the shingles that enter the signatures: return non-zero to
- * leave shingle h of view `view` out (boilerplate).  Distinct counts and
+ * leave shingle h of view `view` out (boilerplate).  It applies only when
+ * it leaves at least half of a view's shingles: a document that is mostly
+ * "common" is a widely copied story, not boilerplate.  Distinct counts and
  * retold_sketcher_view_shingles still see every shingle. */
 typedef int (*retold_shingle_filter)(void *ctx, int view, uint64_t h);
 void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx);

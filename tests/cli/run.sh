@@ -59,10 +59,29 @@ check crafted-against 0 "$RETOLD" pairs data/crafted.jsonl --against data/seeds
 check stdin-pairs 0 sh -c "cat data/crafted.jsonl | $RETOLD pairs -"
 check stdin-dedup 0 sh -c "cat data/crafted.jsonl | $RETOLD dedup - -q"
 
+# Views and relations: the seeds' relations, compare's evidence.
+check seeds-views 0 "$RETOLD" pairs --views all data/seeds
+check seeds-views-jsonl 0 "$RETOLD" pairs --views all -f jsonl data/seeds
+check seeds-views-top1 0 "$RETOLD" pairs --views all --top 1 data/seeds
+check seeds-relation-filter 0 "$RETOLD" pairs --views all --relation rewrite data/seeds
+check crafted-views 0 "$RETOLD" pairs --exact -t 0.5 --views all data/crafted.jsonl
+check compare-seeds 0 "$RETOLD" compare -w 40 data/seeds/000_bb6e3753a67e3ff7.txt data/seeds/001_a434b754d65ded64.txt
+check compare-seeds-json 0 "$RETOLD" compare -f json data/seeds/000_bb6e3753a67e3ff7.txt data/seeds/001_a434b754d65ded64.txt
+check compare-corpus 0 "$RETOLD" compare -f json --corpus data/crafted.jsonl meduza-original trimmed-tail
+check compare-missing-id 2 "$RETOLD" compare --corpus data/crafted.jsonl meduza-original nobody
+expect_err compare-missing-id 'no document with id "nobody"'
+check compare-many 2 "$RETOLD" compare data/crafted.jsonl data/seeds/000_bb6e3753a67e3ff7.txt
+expect_err compare-many "holds 11 documents"
+check usage-views 1 "$RETOLD" pairs --views colour data/seeds
+check boilerplate 0 "$RETOLD" pairs --views all --max-df 3 data/seeds data/crafted.jsonl
+
 # Determinism: -j 1 and -j 2 give the same bytes.
 "$RETOLD" pairs -j 1 --exact -t 0.5 data/crafted.jsonl data/seeds > "$tmp/j1"
 "$RETOLD" pairs -j 2 --exact -t 0.5 data/crafted.jsonl data/seeds > "$tmp/j2"
 if cmp -s "$tmp/j1" "$tmp/j2"; then pass=$((pass + 1)); else echo "FAIL threads: -j1 and -j2 differ"; fail=$((fail + 1)); fi
+"$RETOLD" pairs -j 1 --views all data/crafted.jsonl data/seeds > "$tmp/v1"
+"$RETOLD" pairs -j 2 --views all data/crafted.jsonl data/seeds > "$tmp/v2"
+if cmp -s "$tmp/v1" "$tmp/v2"; then pass=$((pass + 1)); else echo "FAIL threads: views -j1 and -j2 differ"; fail=$((fail + 1)); fi
 
 # Bad input: clear messages, exit 2, nothing silently lost.
 check bad-line 2 "$RETOLD" pairs tests/cli/input/bad-line.jsonl
