@@ -10,6 +10,7 @@
  *   lsh.h        bands, the S-curve, candidate pairs
  *   sketch.h     parameters; one document to its signature
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
+ *   overlap.h    outlet x outlet overlap: shares, direction, lag
  *   error.h      status codes
  * Anything not declared in these headers is private.
  */
@@ -28,5 +29,6 @@
 #include "retold/reader.h"
 #include "retold/relation.h"
 #include "retold/batch.h"
+#include "retold/overlap.h"
 
 #endif
