@@ -11,6 +11,7 @@
  *   sketch.h     parameters; one document to its signature
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
  *   overlap.h    outlet x outlet overlap: shares, direction, lag
+ *   report.h     the HTML report: summary, heatmap, clusters, passages
  *   error.h      status codes
  * Anything not declared in these headers is private.
  */
@@ -30,5 +31,6 @@
 #include "retold/relation.h"
 #include "retold/batch.h"
 #include "retold/overlap.h"
+#include "retold/report.h"
 
 #endif
