@@ -233,7 +233,7 @@ static long intern(interner *t, const char *s, size_t len)
         t->off = o;
         t->capoff = cap;
     }
-    if (t->len + len > t->capnames) {
+    if (t->len + len > t->capnames || !t->names) {      /* allocated even for "" only */
         size_t cap = t->capnames ? t->capnames : 4096;
         while (cap < t->len + len) cap *= 2;
         char *nm = realloc(t->names, cap);
@@ -389,7 +389,7 @@ static int aggregate(const retold_overlap *ov, const uint32_t *group, size_t ngr
                 }
             }
         }
-        qsort(s.e, s.ne, sizeof *s.e, entry_cmp);
+        if (s.ne > 1) qsort(s.e, s.ne, sizeof *s.e, entry_cmp);
         for (size_t i = 0; i < s.ne;) {
             size_t j = i;
             retold_overlap_cell c;

@@ -734,7 +734,7 @@ static int heatmap(page *pg)
     if (cs > 68) cs = 68;
     int lw = (int)(maxlen * 7) + 16, th = (int)((double)maxlen * 5.2) + 24;
     int w = lw + (int)rows * cs + th, hgt = th + (int)rows * cs + 8;
-    fprintf(f, "<div class=\"hm-wrap\">\n<svg id=\"heatmap\" class=\"hm\" xmlns=\"http://www.w3.org/2000/svg\" "
+    fprintf(f, "<div class=\"hm-wrap\">\n<svg id=\"heatmap\" class=\"hm\" "
             "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"Outlet by outlet overlap\">\n",
             w, hgt, w, hgt);
     for (size_t i = 0; i < rows; i++) {

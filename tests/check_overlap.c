@@ -315,6 +315,15 @@ START_TEST(test_no_source)
     retold_overlap_get(ov, 1, 0, &c);
     ck_assert_uint_eq(c.b_first, 1);
     retold_overlap_free(ov);
+
+    /* no source anywhere: one outlet with the empty name */
+    static const tdoc none[] = { { NULL, NULL }, { NULL, "2022-11-02" } };
+    ov = compute(none, 2, &pr, 1, 0);
+    ck_assert_uint_eq(retold_overlap_outlets(ov), 1);
+    retold_overlap_get(ov, 0, 0, &c);
+    ck_assert_uint_eq(c.shared, 2);
+    ck_assert_uint_eq(c.undated, 2);
+    retold_overlap_free(ov);
 }
 END_TEST
 
