@@ -40,9 +40,9 @@
  * Outlets are numbered in byte order of their names, so every output is
  * deterministic and independent of input order.  Cost: one pass over the
  * documents and the pairs after clustering, O(docs + outlets + P log P) for
- * P selected pairs, memory ~ 13 bytes per document + 10 per pair + the
- * non-zero cells (1,000,000 documents from 1,000 outlets with 3,000,000
- * pairs: well under a second and about 120 MB; bench/bench_overlap.c).
+ * P selected pairs; memory 32 bytes per document + 10 per pair + 128 per
+ * non-zero cell (1,000,000 documents from 1,000 outlets with 3,000,000
+ * pairs: 2.2 s and ~180 MB on a 2-core VM; bench/bench_overlap.c).
  */
 #ifndef RETOLD_OVERLAP_H
 #define RETOLD_OVERLAP_H
