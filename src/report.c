@@ -538,6 +538,7 @@ static const char css[] =
 ".hm text{font-size:12px;fill:var(--ink)}\n"
 ".hm text.v{font-size:12px;text-anchor:middle;dominant-baseline:central;pointer-events:none;"
 "font-variant-numeric:tabular-nums}\n"
+".hm text.v.on-dark{fill:#fff}.hm text.v.small{font-size:10px}\n"
 ".hm text.lbl.on{font-weight:700;fill:var(--accent)}\n"
 ".side{max-width:330px;font-size:.94rem}\n"
 "#cell-info{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--accent);"
@@ -729,7 +730,8 @@ static int heatmap(page *pg)
         if (len > maxlen) maxlen = len;
     }
     if (maxlen > 26) maxlen = 26;
-    int cs = (int)(640 / rows);                 /* cell size: the map about 640 px wide */
+    if (h.other && maxlen < 22) maxlen = 22;    /* "other outlets (NNN)" */
+    int cs = (int)(760 / rows);                 /* cell size: the map at most ~760 px wide */
     if (cs < 16) cs = 16;
     if (cs > 68) cs = 68;
     int lw = (int)(maxlen * 7) + 16, th = (int)((double)maxlen * 5.2) + 24;
@@ -783,8 +785,8 @@ static int heatmap(page *pg)
             fprintf(f, "\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\" stroke=\"#fff\"/>",
                     x + 1, y + 1, cs - 2, cs - 2, col);
             if (c->shared && cs >= 22) {
-                fprintf(f, "<text class=\"v\" x=\"%d\" y=\"%d\"%s>", x + cs / 2, y + cs / 2,
-                        light ? "" : " style=\"fill:#fff\"");
+                fprintf(f, "<text class=\"v%s%s\" x=\"%d\" y=\"%d\">", light ? "" : " on-dark",
+                        cs < 34 ? " small" : "", x + cs / 2, y + cs / 2);
                 if (cs >= 40) put_pct(f, c->share);
                 else if (c->share > 0 && c->share < 0.005) fputs("&lt;1", f);
                 else fprintf(f, "%.0f", c->share * 100);
