@@ -9,7 +9,12 @@
  *   minhash.h    one-permutation MinHash signatures
  *   lsh.h        bands, the S-curve, candidate pairs
  *   sketch.h     parameters; one document to its signature
+ *   translit.h   scripts to ASCII Latin; the phonetic key of names
+ *   stopwords.h  per-language stopword sets (compiled in)
+ *   views.h      the rewrite and cross-language views, language detection
+ *   relation.h   the relation of a pair (copy, rewrite, translation, ...)
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
+ *   compare.h    two documents: per-view scores and evidence with offsets
  *   overlap.h    outlet x outlet overlap: shares, direction, lag
  *   report.h     the HTML report: summary, heatmap, clusters, passages
  *   error.h      status codes
@@ -30,6 +35,10 @@
 #include "retold/reader.h"
 #include "retold/relation.h"
 #include "retold/batch.h"
+#include "retold/translit.h"
+#include "retold/stopwords.h"
+#include "retold/views.h"
+#include "retold/compare.h"
 #include "retold/overlap.h"
 #include "retold/report.h"
 

@@ -13,6 +13,10 @@
 #include "retold/minhash.h"
 #include "retold/error.h"
 #include "retold/shingle.h"
+#include "radix.h"
+#include "similarity.h"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include <math.h>
 #include <pthread.h>
@@ -21,9 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xxhash.h>
 
 #define CHUNK_BYTES ((size_t)1 << 20)
+/* Count-min sketch (Cormode & Muthukrishnan 2005) of shingle document
+ * frequencies: 4 rows of 2^22 counters, 64 MiB.  It never undercounts; with
+ * N distinct shingles it overcounts by more than e * N / 2^22 with
+ * probability <= e^-4 per row, so for corpora of up to ~10^7 distinct
+ * shingles a rare shingle is wrongly taken for boilerplate only when the
+ * limit is below ~7. */
+#define CMS_DEPTH 4
+#define CMS_BITS 22
 #define CHUNK_DOCS  512
 #define THREADS_MAX 256
 
@@ -36,12 +47,16 @@ struct retold_batch {
     retold_batch_opts o;
     retold_params p;
     char err[1200];
+    /* per-document row widths: signatures of every view, band hashes of
+     * every view (view v's at band_off[v]), distinct counts per view */
+    size_t sigw, bandw, band_off[RETOLD_VIEW_COUNT];
     /* per document */
     size_t n, cap;
     size_t n0;                /* documents of side 0 (inputs) */
     uint32_t *sig;            /* n * k */
     uint64_t *bands;          /* n * b */
-    uint32_t *distinct;
+    uint32_t *distinct;       /* n * RETOLD_VIEW_COUNT */
+    char *lang;               /* n * RETOLD_LANG_LEN */
     uint8_t *side;
     uint8_t *skip;            /* empty documents */
     uint64_t *id_off;         /* n + 1 offsets into ids */
@@ -58,6 +73,10 @@ struct retold_batch {
     size_t npairs;
     uint32_t *cluster;
     retold_batch_stats st;
+    /* boilerplate: count-min sketch of shingle document frequencies */
+    uint32_t *cms;            /* CMS_DEPTH rows of 2^CMS_BITS counters */
+    uint64_t df_limit;        /* shingles with DF > df_limit are left out */
+    uint64_t df_docs;         /* documents counted */
     /* inputs, for re-reading */
     retold_reader *rd[2];
 };
@@ -102,6 +121,11 @@ int retold_batch_new(retold_batch **out, const retold_batch_opts *o)
     if (retold_params_resolve(&b->p, msg, sizeof msg) != RETOLD_OK)
         return set_err(b, RETOLD_INVAL, "%s", msg);
     b->o.params = b->p;
+    b->sigw = (size_t)retold_params_nviews(&b->p) * b->p.perms;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        b->band_off[v] = b->bandw;
+        b->bandw += b->p.view_bands[v];
+    }
     return RETOLD_OK;
 }
 
@@ -111,6 +135,7 @@ void retold_batch_free(retold_batch *b)
     free(b->sig);
     free(b->bands);
     free(b->distinct);
+    free(b->lang);
     free(b->side);
     free(b->skip);
     free(b->id_off);
@@ -121,6 +146,7 @@ void retold_batch_free(retold_batch *b)
     free(b->idtab);
     free(b->pairs);
     free(b->cluster);
+    free(b->cms);
     retold_reader_close(b->rd[0]);
     retold_reader_close(b->rd[1]);
     free(b);
@@ -130,7 +156,8 @@ const char *retold_batch_errmsg(const retold_batch *b) { return b->err; }
 const retold_params *retold_batch_params(const retold_batch *b) { return &b->p; }
 size_t retold_batch_size(const retold_batch *b) { return b->n; }
 int retold_batch_side(const retold_batch *b, size_t doc) { return b->side[doc]; }
-uint32_t retold_batch_shingles(const retold_batch *b, size_t doc) { return b->distinct[doc]; }
+uint32_t retold_batch_shingles(const retold_batch *b, size_t doc) { return b->distinct[doc * RETOLD_VIEW_COUNT]; }
+const char *retold_batch_doc_lang(const retold_batch *b, size_t doc) { return b->lang + doc * RETOLD_LANG_LEN; }
 const uint32_t *retold_batch_clusters(const retold_batch *b) { return b->cluster; }
 void retold_batch_get_stats(const retold_batch *b, retold_batch_stats *s) { *s = b->st; }
 
@@ -183,16 +210,18 @@ static int grow_docs(retold_batch *b)
 {
     if (b->n < b->cap) return RETOLD_OK;
     size_t cap = b->cap ? b->cap * 2 : 4096;
-    unsigned k = b->p.perms, nb = b->p.bands;
-    uint32_t *sig = realloc(b->sig, cap * k * sizeof *sig);
+    uint32_t *sig = realloc(b->sig, cap * b->sigw * sizeof *sig);
     if (!sig) return RETOLD_NOMEM;
     b->sig = sig;
-    uint64_t *bands = realloc(b->bands, cap * nb * sizeof *bands);
+    uint64_t *bands = realloc(b->bands, cap * b->bandw * sizeof *bands);
     if (!bands) return RETOLD_NOMEM;
     b->bands = bands;
-    uint32_t *d = realloc(b->distinct, cap * sizeof *d);
+    uint32_t *d = realloc(b->distinct, cap * RETOLD_VIEW_COUNT * sizeof *d);
     if (!d) return RETOLD_NOMEM;
     b->distinct = d;
+    char *l = realloc(b->lang, cap * RETOLD_LANG_LEN);
+    if (!l) return RETOLD_NOMEM;
+    b->lang = l;
     uint8_t *s = realloc(b->side, cap);
     if (!s) return RETOLD_NOMEM;
     b->side = s;
@@ -262,11 +291,43 @@ static long id_insert(retold_batch *b, size_t doc)
 }
 
 /* ---------------------------------------------------------------------- */
+/* boilerplate: document frequencies                                       */
+
+static inline size_t cms_slot(uint64_t h, int row, int view)
+{
+    uint64_t x = (h ^ ((uint64_t)view << 56)) * (0x9E3779B97F4A7C15ULL + 2 * (uint64_t)row);
+    return ((size_t)row << CMS_BITS) + (size_t)(x >> (64 - CMS_BITS));
+}
+
+static void cms_add(uint32_t *cms, int view, uint64_t h)
+{
+    for (int r = 0; r < CMS_DEPTH; r++)
+        __atomic_fetch_add(&cms[cms_slot(h, r, view)], 1u, __ATOMIC_RELAXED);
+}
+
+static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
+{
+    uint32_t m = UINT32_MAX;
+    for (int r = 0; r < CMS_DEPTH; r++) {
+        uint32_t c = cms[cms_slot(h, r, view)];
+        m = c < m ? c : m;
+    }
+    return m;
+}
+
+static int boilerplate(void *ctx, int view, uint64_t h)
+{
+    const retold_batch *b = ctx;
+    return cms_get(b->cms, view, h) > b->df_limit;
+}
+
+/* ---------------------------------------------------------------------- */
 /* pass 1: read + sketch                                                   */
 
 typedef struct job {
     size_t doc;
     size_t off, len;          /* text in the worker's buffer */
+    size_t lang_off, lang_len;/* language tag in the worker's buffer */
 } job;
 
 typedef struct shared {
@@ -290,6 +351,7 @@ typedef struct worker {
     uint32_t *sig;            /* CHUNK_DOCS * k */
     uint64_t *bands;
     uint32_t *distinct;
+    char *lang;
     uint64_t *fingerprint;
     uint8_t *empty;
     uint64_t **sets;          /* pass 2 results */
@@ -301,13 +363,15 @@ typedef struct worker {
 static void commit(worker *w)
 {
     retold_batch *b = w->sh->b;
-    unsigned k = b->p.perms, nb = b->p.bands;
-    for (size_t i = 0; i < w->njobs; i++) {
+    size_t sw = b->sigw, bw = b->bandw;
+    for (size_t i = 0; i < w->njobs && w->sh->pass != 0; i++) {
         size_t d = w->jobs[i].doc;
         if (w->sh->pass == 1) {
-            memcpy(b->sig + d * k, w->sig + i * k, k * sizeof *b->sig);
-            memcpy(b->bands + d * nb, w->bands + i * nb, nb * sizeof *b->bands);
-            b->distinct[d] = w->distinct[i];
+            memcpy(b->sig + d * sw, w->sig + i * sw, sw * sizeof *b->sig);
+            memcpy(b->bands + d * bw, w->bands + i * bw, bw * sizeof *b->bands);
+            memcpy(b->distinct + d * RETOLD_VIEW_COUNT, w->distinct + i * RETOLD_VIEW_COUNT,
+                   RETOLD_VIEW_COUNT * sizeof *b->distinct);
+            memcpy(b->lang + d * RETOLD_LANG_LEN, w->lang + i * RETOLD_LANG_LEN, RETOLD_LANG_LEN);
             b->fingerprint[d] = w->fingerprint[i];
             b->skip[d] = w->empty[i];
             b->st.empty_docs += w->empty[i];
@@ -325,7 +389,8 @@ static void commit(worker *w)
     w->tokens = w->invalid = w->bytes = 0;
 }
 
-static int add_job(worker *w, size_t doc, const char *text, size_t len)
+static int add_job(worker *w, size_t doc, const char *text, size_t len,
+                   const char *lang, size_t lang_len)
 {
     if (w->njobs == w->capjobs) {
         size_t cap = w->capjobs ? w->capjobs * 2 : 64;
@@ -338,7 +403,11 @@ static int add_job(worker *w, size_t doc, const char *text, size_t len)
     j->doc = doc;
     j->off = w->text.len;
     j->len = len;
-    return arena_put(&w->text, text, len);
+    int rc = arena_put(&w->text, text, len);
+    j->lang_off = w->text.len;
+    j->lang_len = lang ? lang_len : 0;
+    if (rc == RETOLD_OK && lang) rc = arena_put(&w->text, lang, lang_len);
+    return rc;
 }
 
 /* Read the next chunk (under lock).  Returns RETOLD_OK (possibly with no
@@ -360,6 +429,11 @@ static int read_chunk(worker *w)
             set_err(b, rc, "%s", retold_reader_errmsg(b->rd[sh->side]));
             return rc;
         }
+        if (sh->pass == 0) {                         /* document frequencies */
+            if ((rc = add_job(w, 0, rec.text, rec.text_len, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
+            b->df_docs++;
+            continue;
+        }
         if (sh->pass == 2) {
             size_t d = (size_t)rec.index + (sh->side == 1 ? b->n0 : 0);
             size_t len;
@@ -368,7 +442,7 @@ static int read_chunk(worker *w)
                 return set_err(b, RETOLD_IO, "%s: input changed while it was being read (record %llu)",
                                rec.path, (unsigned long long)rec.index + 1);
             if (!sh->need[d]) continue;
-            if ((rc = add_job(w, d, rec.text, rec.text_len)) != RETOLD_OK) return rc;
+            if ((rc = add_job(w, d, rec.text, rec.text_len, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
             continue;
         }
         if ((rc = grow_docs(b)) != RETOLD_OK) return rc;
@@ -391,7 +465,7 @@ static int read_chunk(worker *w)
         }
         b->n++;
         b->st.docs++;
-        if ((rc = add_job(w, d, rec.text, rec.text_len)) != RETOLD_OK) return rc;
+        if ((rc = add_job(w, d, rec.text, rec.text_len, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
     }
     return RETOLD_OK;
 }
@@ -399,30 +473,63 @@ static int read_chunk(worker *w)
 static int sketch_chunk(worker *w)
 {
     retold_batch *b = w->sh->b;
-    unsigned k = b->p.perms, nb = b->p.bands;
+    size_t sw = b->sigw, bw = b->bandw;
     for (size_t i = 0; i < w->njobs; i++) {
         const char *text = w->text.data + w->jobs[i].off;
         size_t len = w->jobs[i].len;
         retold_sketch_info info;
-        uint32_t *sig = w->sig + i * k;
-        int rc = retold_sketch(w->sk, text, len, sig, &info);
+        uint32_t *sig = w->sig + i * sw;
+        int rc = retold_sketch_lang(w->sk, text, len, w->text.data + w->jobs[i].lang_off,
+                                    w->jobs[i].lang_len, sig, &info);
         if (rc != RETOLD_OK) return rc;
         w->tokens += info.tokens;
         w->invalid += info.invalid;
         w->bytes += len;
-        if (w->sh->pass == 1) {
-            retold_lsh_band_hashes(sig, nb, b->p.rows, b->p.seed, w->bands + i * nb);
-            w->distinct[i] = (uint32_t)(info.shingles > UINT32_MAX ? UINT32_MAX : info.shingles);
+        if (w->sh->pass == 0) {
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+                const uint64_t *h;
+                size_t n;
+                if (retold_sketcher_view_shingles(w->sk, v, &h, &n) != RETOLD_OK) continue;
+                for (size_t q = 0; q < n; q++) cms_add(b->cms, v, h[q]);
+            }
+        } else if (w->sh->pass == 1) {
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+                size_t vs = info.view_shingles[v];
+                w->distinct[i * RETOLD_VIEW_COUNT + v] = (uint32_t)(vs > UINT32_MAX ? UINT32_MAX : vs);
+                int slot = retold_params_slot(&b->p, v);
+                if (slot < 0) continue;
+                uint64_t *bh = w->bands + i * bw + b->band_off[v];
+                if (info.view_signed[v] == 0) {
+                    /* an empty signature agrees with every other empty one:
+                     * give it band hashes of its own so it matches nothing */
+                    for (unsigned j = 0; j < b->p.view_bands[v]; j++)
+                        bh[j] = XXH3_64bits_withSeed(&w->jobs[i].doc, sizeof w->jobs[i].doc,
+                                                     0x454d505459ULL + j + ((uint64_t)v << 32));
+                    continue;
+                }
+                retold_lsh_band_hashes(sig + (size_t)slot * b->p.perms, b->p.view_bands[v],
+                                       b->p.view_rows[v], b->p.seed + (uint64_t)v, bh);
+            }
+            memcpy(w->lang + i * RETOLD_LANG_LEN, info.lang, RETOLD_LANG_LEN);
             w->empty[i] = info.shingles == 0;
             w->fingerprint[i] = info.fingerprint;
         } else {
-            const uint64_t *h;
-            size_t n;
-            retold_sketcher_shingles(w->sk, &h, &n);
-            uint64_t *set = malloc((n + 1) * sizeof *set);
+            /* all views' sorted sets, each as [count, hashes...] */
+            const uint64_t *h[RETOLD_VIEW_COUNT];
+            size_t n[RETOLD_VIEW_COUNT], total = 0;
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+                n[v] = 0;
+                if (retold_sketcher_view_shingles(w->sk, v, &h[v], &n[v]) != RETOLD_OK) continue;
+                total += n[v] + 1;
+            }
+            uint64_t *set = malloc((total ? total : 1) * sizeof *set), *q = set;
             if (!set) return RETOLD_NOMEM;
-            set[0] = n;
-            memcpy(set + 1, h, n * sizeof *h);
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+                if (!(b->p.views & (1u << v))) continue;
+                *q++ = n[v];
+                memcpy(q, h[v], n[v] * sizeof *q);
+                q += n[v];
+            }
             w->sets[i] = set;
         }
     }
@@ -461,7 +568,7 @@ static void *work(void *arg)
 static int run_workers(retold_batch *b, shared *sh)
 {
     unsigned nt = b->o.threads;
-    unsigned k = b->p.perms, nb = b->p.bands;
+    size_t sw = b->sigw, bw = b->bandw;
     worker *ws = calloc(nt, sizeof *ws);
     pthread_t *tid = calloc(nt, sizeof *tid);
     int rc = RETOLD_NOMEM;
@@ -471,13 +578,15 @@ static int run_workers(retold_batch *b, shared *sh)
         worker *w = &ws[i];
         w->sh = sh;
         w->sk = retold_sketcher_new(&b->p);
-        w->sig = malloc((size_t)CHUNK_DOCS * k * sizeof *w->sig);
-        w->bands = malloc((size_t)CHUNK_DOCS * nb * sizeof *w->bands);
-        w->distinct = malloc(CHUNK_DOCS * sizeof *w->distinct);
+        if (w->sk && sh->pass == 1 && b->cms) retold_sketcher_set_filter(w->sk, boilerplate, b);
+        w->sig = malloc((size_t)CHUNK_DOCS * sw * sizeof *w->sig);
+        w->bands = malloc((size_t)CHUNK_DOCS * bw * sizeof *w->bands);
+        w->distinct = malloc(CHUNK_DOCS * RETOLD_VIEW_COUNT * sizeof *w->distinct);
+        w->lang = malloc(CHUNK_DOCS * RETOLD_LANG_LEN);
         w->fingerprint = malloc(CHUNK_DOCS * sizeof *w->fingerprint);
         w->empty = malloc(CHUNK_DOCS);
         w->sets = calloc(CHUNK_DOCS, sizeof *w->sets);
-        if (!w->sk || !w->sig || !w->bands || !w->distinct || !w->fingerprint || !w->empty || !w->sets) goto out;
+        if (!w->sk || !w->sig || !w->bands || !w->distinct || !w->lang || !w->fingerprint || !w->empty || !w->sets) goto out;
     }
     pthread_mutex_init(&sh->lock, NULL);
     if (nt == 1) {
@@ -504,6 +613,7 @@ out:
         free(w->sig);
         free(w->bands);
         free(w->distinct);
+        free(w->lang);
         free(w->fingerprint);
         free(w->empty);
         if (w->sets)
@@ -543,24 +653,93 @@ static int cluster(retold_batch *b)
     if (!parent) return RETOLD_NOMEM;
     for (size_t i = 0; i < b->n; i++) parent[i] = (uint32_t)i;
     for (size_t i = 0; i < b->npairs; i++) {
+        if (b->pairs[i].relation == RETOLD_REL_RELATED) continue;   /* same event, other text */
         uint32_t x = find_root(parent, b->pairs[i].a), y = find_root(parent, b->pairs[i].b);
         if (x == y) continue;
         if (x < y) parent[y] = x;        /* the smaller index is the root */
         else parent[x] = y;
     }
-    for (size_t i = 0; i < b->n; i++) {
-        parent[i] = find_root(parent, (uint32_t)i);
-        if (parent[i] != i) b->st.clustered_docs++;
-        else if (i + 1 < b->n || b->npairs) { /* counted below */ }
-    }
-    /* clusters of size >= 2: roots that some other document points to */
     uint8_t *has = calloc(b->n ? b->n : 1, 1);
     if (!has) { free(parent); return RETOLD_NOMEM; }
-    for (size_t i = 0; i < b->n; i++)
-        if (parent[i] != i && !has[parent[i]]) { has[parent[i]] = 1; b->st.clusters++; }
+    for (size_t i = 0; i < b->n; i++) {
+        parent[i] = find_root(parent, (uint32_t)i);
+        if (parent[i] != i) {
+            b->st.clustered_docs++;
+            if (!has[parent[i]]) { has[parent[i]] = 1; b->st.clusters++; }
+        }
+    }
     b->st.clustered_docs += b->st.clusters;
     free(has);
     b->cluster = parent;
+    return RETOLD_OK;
+}
+
+/* The sets of a document's pass-2 record ([count, hashes...] for each view
+ * present, in view order). */
+static void record_sets(const retold_batch *b, const uint64_t *rec, retold__sets *s)
+{
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        s->h[v] = NULL;
+        s->n[v] = 0;
+        if (!(b->p.views & (1u << v))) continue;
+        s->n[v] = (size_t)rec[0];
+        s->h[v] = rec + 1;
+        rec += 1 + rec[0];
+    }
+}
+
+/* Exact per-view similarities of one pair, and its relation. */
+static void classify_exact(const retold_batch *b, retold_pair *pr, const uint64_t *ra, const uint64_t *rc)
+{
+    retold__sets sa, sc;
+    retold_similarity sim;
+    record_sets(b, ra, &sa);
+    record_sets(b, rc, &sc);
+    retold__similarity(&sa, &sc, &sim, pr->view_jaccard, pr->view_containment);
+    const char *la = b->lang + (size_t)pr->a * RETOLD_LANG_LEN, *lc = b->lang + (size_t)pr->b * RETOLD_LANG_LEN;
+    sim.same_lang = (!strcmp(la, "und") || !strcmp(lc, "und")) ? -1 : !strcmp(la, lc);
+    sim.identical = b->fingerprint[pr->a] == b->fingerprint[pr->b];
+    pr->jaccard = pr->view_jaccard[RETOLD_VIEW_SURFACE];
+    pr->containment = pr->view_containment[RETOLD_VIEW_SURFACE];
+    pr->relation = retold_relation_classify(&sim, b->p.threshold, &pr->score);
+    pr->flags |= RETOLD_PAIR_EXACT;
+}
+
+/* Keep each document's top_k pairs by (relation, score); with a reference
+ * only the input side chooses. */
+typedef struct rank_item { uint32_t doc; int relation; float score; uint32_t pair; } rank_item;
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const rank_item *a = x, *c = y;
+    if (a->doc != c->doc) return a->doc < c->doc ? -1 : 1;
+    if (a->relation != c->relation) return a->relation > c->relation ? -1 : 1;
+    if (a->score != c->score) return a->score > c->score ? -1 : 1;
+    return a->pair < c->pair ? -1 : a->pair > c->pair;
+}
+
+static int keep_top(retold_batch *b, unsigned k, int against)
+{
+    rank_item *it = malloc((2 * b->npairs + 1) * sizeof *it);
+    uint8_t *keep = calloc(b->npairs + 1, 1);
+    if (!it || !keep) { free(it); free(keep); return RETOLD_NOMEM; }
+    size_t m = 0;
+    for (size_t i = 0; i < b->npairs; i++) {
+        const retold_pair *p = &b->pairs[i];
+        it[m++] = (rank_item){ p->a, p->relation, p->score, (uint32_t)i };
+        if (!against) it[m++] = (rank_item){ p->b, p->relation, p->score, (uint32_t)i };
+    }
+    qsort(it, m, sizeof *it, cmp_rank);
+    for (size_t i = 0, rank = 0; i < m; i++) {
+        rank = (i > 0 && it[i].doc == it[i - 1].doc) ? rank + 1 : 0;
+        if (rank < k) keep[it[i].pair] = 1;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < b->npairs; i++)
+        if (keep[i]) b->pairs[w++] = b->pairs[i];
+    b->npairs = w;
+    free(it);
+    free(keep);
     return RETOLD_OK;
 }
 
@@ -571,10 +750,28 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     if (b->err[0]) return RETOLD_INVAL;
     if ((rc = retold_reader_open(&b->rd[0], inputs, n, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
     if (nref && (rc = retold_reader_open(&b->rd[1], refs, nref, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
+    const int multi = retold_params_nviews(&b->p) > 1;
+
+    shared sh;
+    double t0 = now();
+    if (b->o.max_df > 0) {
+        /* pass 0: document frequencies of every view's shingles */
+        b->cms = calloc((size_t)CMS_DEPTH << CMS_BITS, sizeof *b->cms);
+        if (!b->cms) return set_err(b, RETOLD_NOMEM, "boilerplate control: out of memory (64 MiB)");
+        memset(&sh, 0, sizeof sh);
+        sh.b = b;
+        sh.pass = 0;
+        if ((rc = run_workers(b, &sh)) != RETOLD_OK) return rc;
+        double limit = b->o.max_df >= 1.0 ? b->o.max_df : b->o.max_df * (double)b->df_docs;
+        b->df_limit = limit < 1.0 ? 1 : (uint64_t)limit;
+        b->st.boilerplate_limit = b->df_limit;
+        retold_reader_rewind(b->rd[0]);
+        if (b->rd[1]) retold_reader_rewind(b->rd[1]);
+        b->st.sec_df = now() - t0;
+        t0 = now();
+    }
 
     /* pass 1 */
-    double t0 = now();
-    shared sh;
     memset(&sh, 0, sizeof sh);
     sh.b = b;
     sh.pass = 1;
@@ -585,29 +782,51 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     double t1 = now();
     b->st.sec_sketch = t1 - t0;
 
-    /* LSH */
+    /* LSH: candidates of every view, merged */
     uint64_t *cand = NULL;
     size_t ncand = 0;
-    rc = retold_lsh_candidates(b->bands, b->n, b->p.bands, b->skip, nref ? b->side : NULL, &cand, &ncand);
-    if (rc != RETOLD_OK) return set_err(b, rc, "finding candidates: %s", retold_strerror(rc));
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        if (!(b->p.views & (1u << v))) continue;
+        uint64_t *c;
+        size_t nc;
+        rc = retold_lsh_candidates(b->bands + b->band_off[v], b->n, b->p.view_bands[v], b->bandw,
+                                   b->skip, nref ? b->side : NULL, &c, &nc);
+        if (rc != RETOLD_OK) { free(cand); return set_err(b, rc, "finding candidates: %s", retold_strerror(rc)); }
+        if (!cand) { cand = c; ncand = nc; continue; }
+        uint64_t *all = realloc(cand, (ncand + nc + 1) * sizeof *all), *tmp = NULL;
+        if (all) { cand = all; tmp = malloc((ncand + nc + 1) * sizeof *tmp); }
+        if (!all || !tmp) { free(c); free(cand); free(tmp); return set_err(b, RETOLD_NOMEM, "finding candidates: out of memory"); }
+        memcpy(cand + ncand, c, nc * sizeof *c);
+        free(c);
+        ncand += nc;
+        retold__radix_u64(cand, tmp, ncand);
+        free(tmp);
+        size_t u = ncand ? 1 : 0;
+        for (size_t i = 1; i < ncand; i++)
+            if (cand[i] != cand[u - 1]) cand[u++] = cand[i];
+        ncand = u;
+    }
     b->st.candidates = ncand;
     double t2 = now();
     b->st.sec_lsh = t2 - t1;
 
-    /* verify: decide from the estimate */
+    /* verify: decide from the surface estimate; every view needs exact sets */
     unsigned k = b->p.perms;
+    size_t sw = b->sigw;
     double t = b->p.threshold, sigma = sqrt(t * (1.0 - t) / k), lo = t - 3 * sigma, hi = t + 3 * sigma;
     uint8_t *decide = malloc(ncand ? ncand : 1);
     float *est = malloc((ncand ? ncand : 1) * sizeof *est);
     uint8_t *need = NULL;
+    uint64_t **sets = NULL;
     if (!decide || !est) { rc = RETOLD_NOMEM; goto out; }
     size_t nexact = 0, nkeep = 0;
     for (size_t i = 0; i < ncand; i++) {
         size_t x = (size_t)(cand[i] >> 32), y = (size_t)(uint32_t)cand[i];
-        double e = retold_minhash_jaccard(b->sig + x * k, b->sig + y * k, k);
+        double e = retold_minhash_jaccard(b->sig + x * sw, b->sig + y * sw, k);
         est[i] = (float)e;
         int d;
-        switch (b->o.verify) {
+        if (multi) d = DECIDE_EXACT;
+        else switch (b->o.verify) {
         case RETOLD_VERIFY_ESTIMATE: d = e >= t ? DECIDE_KEEP : DECIDE_DROP; break;
         case RETOLD_VERIFY_EXACT: d = e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
         default: d = e >= hi ? DECIDE_KEEP : e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
@@ -619,11 +838,10 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     b->st.verified_exact = nexact;
 
     /* exact sets for the documents that need them: a second pass */
-    uint64_t **sets = NULL;
     if (nexact) {
         need = calloc(b->n, 1);
         sets = calloc(b->n, sizeof *sets);
-        if (!need || !sets) { rc = RETOLD_NOMEM; free(sets); goto out; }
+        if (!need || !sets) { rc = RETOLD_NOMEM; goto out; }
         for (size_t i = 0; i < ncand; i++)
             if (decide[i] == DECIDE_EXACT) {
                 need[cand[i] >> 32] = 1;
@@ -636,15 +854,10 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         sh.pass = 2;
         sh.need = need;
         sh.sets = sets;
-        rc = run_workers(b, &sh);
-        if (rc != RETOLD_OK) {
-            for (size_t i = 0; i < b->n; i++) free(sets[i]);
-            free(sets);
-            goto out;
-        }
+        if ((rc = run_workers(b, &sh)) != RETOLD_OK) goto out;
     }
     b->pairs = malloc((nkeep ? nkeep : 1) * sizeof *b->pairs);
-    if (!b->pairs) { rc = RETOLD_NOMEM; goto out_sets; }
+    if (!b->pairs) { rc = RETOLD_NOMEM; goto out; }
     for (size_t i = 0; i < ncand; i++) {
         if (decide[i] == DECIDE_DROP) continue;
         uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
@@ -653,37 +866,41 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         pr.a = x;
         pr.b = y;
         pr.jaccard = est[i];
-        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) pr.view_jaccard[v] = pr.view_containment[v] = -1.0f;
         if (decide[i] == DECIDE_EXACT) {
-            const uint64_t *sa = sets[x], *sb = sets[y];
-            size_t inter = retold_shingle_intersection(sa + 1, sa[0], sb + 1, sb[0]);
-            size_t uni = sa[0] + sb[0] - inter, mn = sa[0] < sb[0] ? sa[0] : sb[0];
-            pr.jaccard = uni ? (float)((double)inter / (double)uni) : 0.0f;
-            pr.containment = mn ? (float)((double)inter / (double)mn) : 0.0f;
-            pr.flags = RETOLD_PAIR_EXACT;
-            if ((double)inter < t * (double)uni) continue;     /* J < t, exactly */
+            classify_exact(b, &pr, sets[x], sets[y]);
+            if (pr.relation == RETOLD_REL_NONE) continue;
         } else {
-            pr.containment = containment_estimate(pr.jaccard, b->distinct[x], b->distinct[y]);
+            const uint32_t *dx = b->distinct + (size_t)x * RETOLD_VIEW_COUNT, *dy = b->distinct + (size_t)y * RETOLD_VIEW_COUNT;
+            pr.containment = containment_estimate(pr.jaccard, dx[0], dy[0]);
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) pr.view_jaccard[v] = pr.view_containment[v] = -1.0f;
+            pr.view_jaccard[RETOLD_VIEW_SURFACE] = pr.jaccard;
+            pr.view_containment[RETOLD_VIEW_SURFACE] = pr.containment;
+            pr.relation = b->fingerprint[x] == b->fingerprint[y] ? RETOLD_REL_DUPLICATE : RETOLD_REL_NEAR_COPY;
+            pr.score = pr.jaccard;
         }
-        pr.view_jaccard[RETOLD_VIEW_SURFACE] = pr.jaccard;
-        pr.view_containment[RETOLD_VIEW_SURFACE] = pr.containment;
-        if (b->fingerprint[x] == b->fingerprint[y]) {
-            pr.relation = RETOLD_REL_DUPLICATE;
-            pr.jaccard = pr.containment = 1.0f;     /* identical token sequence */
-        } else {
-            pr.relation = RETOLD_REL_NEAR_COPY;
+        if (!multi) {
+            /* the copy channel: only the copy threshold decides */
+            if (pr.jaccard < t) continue;
+            if (b->fingerprint[x] == b->fingerprint[y]) {
+                pr.relation = RETOLD_REL_DUPLICATE;
+                pr.jaccard = pr.containment = pr.score = 1.0f;
+                pr.view_jaccard[0] = pr.view_containment[0] = 1.0f;
+            } else {
+                pr.relation = RETOLD_REL_NEAR_COPY;
+                pr.score = pr.jaccard;
+            }
         }
-        pr.score = pr.jaccard;
+        if (b->o.relations && !(b->o.relations & (1u << pr.relation))) continue;
         b->pairs[b->npairs++] = pr;
     }
+    if (b->o.top_k && (rc = keep_top(b, b->o.top_k, nref > 0)) != RETOLD_OK) goto out;
     b->st.pairs = b->npairs;
     rc = RETOLD_OK;
-out_sets:
+out:
     if (sets) {
         for (size_t i = 0; i < b->n; i++) free(sets[i]);
         free(sets);
     }
-out:
     free(decide);
     free(est);
     free(need);

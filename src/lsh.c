@@ -98,7 +98,7 @@ static int pairvec_push(pairvec *pv, uint64_t x)
     return RETOLD_OK;
 }
 
-int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b,
+int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t stride,
                           const uint8_t *skip, const uint8_t *side,
                           uint64_t **pairs, size_t *npairs)
 {
@@ -115,7 +115,7 @@ int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b,
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             if (skip && skip[i]) continue;
-            items[m].key = bands[i * b + j];
+            items[m].key = bands[i * stride + j];
             items[m].val = i;
             m++;
         }

@@ -1,13 +1,17 @@
 /*
- * sketch.c - one document to a signature, with the distinct shingle count
- * (needed for containment) from a reusable open-addressing set: ~3 ns per
- * shingle, against ~25 ns to sort.
+ * sketch.c - one document to its signatures, one per view, with the
+ * distinct shingle count of each (for containment) from a reusable
+ * open-addressing set: ~3 ns per shingle, against ~25 ns to sort.
+ *
+ * The surface view costs tokenise + shingle + MinHash.  The rewrite and
+ * cross views are computed only when params.views asks for them.
  */
 #include "retold/sketch.h"
 #include "retold/tokenize.h"
 #include "retold/shingle.h"
 #include "retold/minhash.h"
 #include "retold/lsh.h"
+#include "retold/views.h"
 #include "retold/error.h"
 
 #include <stdio.h>
@@ -16,15 +20,30 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+typedef struct viewbuf {
+    uint64_t *h;
+    size_t n, cap;
+    int sorted;              /* h holds the sorted distinct set */
+} viewbuf;
+
 struct retold_sketcher {
     retold_params p;
     retold_tokenizer *tk;
-    uint64_t *sh;          /* shingle hashes of the last document */
-    size_t nsh, capsh;
-    uint64_t *set;         /* open addressing, 0 = free slot */
+    retold_views *views;
+    viewbuf vb[RETOLD_VIEW_COUNT];
+    uint64_t *set;           /* open addressing, 0 = free slot */
     size_t capset;
-    int sorted;            /* sh[] holds the sorted distinct set */
+    retold_shingle_filter filter;
+    void *filter_ctx;
+    uint64_t *kept;          /* shingles that pass the filter */
+    size_t capkept;
 };
+
+void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx)
+{
+    s->filter = fn;
+    s->filter_ctx = ctx;
+}
 
 void retold_params_default(retold_params *p)
 {
@@ -32,6 +51,20 @@ void retold_params_default(retold_params *p)
     p->ngram = 5;
     p->perms = 128;
     p->threshold = 0.8;
+    p->views = RETOLD_VIEWS_SURFACE;
+    p->view_threshold[RETOLD_VIEW_REWRITE] = RETOLD_LOW_THRESHOLD;
+    p->view_threshold[RETOLD_VIEW_CROSS] = RETOLD_LOW_THRESHOLD;
+}
+
+unsigned retold_params_nviews(const retold_params *p)
+{
+    return (unsigned)__builtin_popcount(p->views & RETOLD_VIEWS_ALL);
+}
+
+int retold_params_slot(const retold_params *p, int view)
+{
+    if (!(p->views & (1u << view))) return -1;
+    return __builtin_popcount(p->views & ((1u << view) - 1));
 }
 
 int retold_params_resolve(retold_params *p, char *msg, size_t cap)
@@ -41,12 +74,25 @@ int retold_params_resolve(retold_params *p, char *msg, size_t cap)
     if (p->char_ngram > 256) BAD("character n-gram length must be 0..256");
     if (p->perms < 1 || p->perms > RETOLD_PERMS_MAX) BAD("permutations must be 1..%d", RETOLD_PERMS_MAX);
     if (!(p->threshold > 0.0 && p->threshold <= 1.0)) BAD("threshold must be in (0, 1]");
+    if (!(p->views & RETOLD_VIEWS_SURFACE) || (p->views & ~RETOLD_VIEWS_ALL))
+        BAD("the views must include surface");
     if ((p->bands == 0) != (p->rows == 0)) BAD("give both --bands and --rows, or neither");
     if (p->bands == 0) {
         if (retold_lsh_choose(p->threshold, p->perms, RETOLD_LSH_WEIGHT_FN, &p->bands, &p->rows) != RETOLD_OK)
             BAD("cannot choose LSH bands for threshold %g", p->threshold);
     } else if ((uint64_t)p->bands * p->rows > p->perms) {
         BAD("bands x rows (%u x %u) exceeds the permutations (%u)", p->bands, p->rows, p->perms);
+    }
+    p->view_threshold[RETOLD_VIEW_SURFACE] = p->threshold;
+    p->view_bands[RETOLD_VIEW_SURFACE] = p->bands;
+    p->view_rows[RETOLD_VIEW_SURFACE] = p->rows;
+    for (int v = 1; v < RETOLD_VIEW_COUNT; v++) {
+        if (!(p->views & (1u << v))) { p->view_bands[v] = p->view_rows[v] = 0; continue; }
+        double t = p->view_threshold[v] > 0 ? p->view_threshold[v] : RETOLD_LOW_THRESHOLD;
+        if (t > 1.0) BAD("%s threshold must be in (0, 1]", retold_view_name(v));
+        p->view_threshold[v] = t;
+        if (retold_lsh_choose(t, p->perms, RETOLD_LSH_WEIGHT_FN, &p->view_bands[v], &p->view_rows[v]) != RETOLD_OK)
+            BAD("cannot choose LSH bands for the %s view", retold_view_name(v));
     }
     return RETOLD_OK;
 #undef BAD
@@ -57,8 +103,13 @@ retold_sketcher *retold_sketcher_new(const retold_params *p)
     retold_sketcher *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->p = *p;
+    if (!s->p.views) s->p.views = RETOLD_VIEWS_SURFACE;
     s->tk = retold_tokenizer_new(p->seed, 0);
-    if (!s->tk) { free(s); return NULL; }
+    s->views = (s->p.views & ~RETOLD_VIEWS_SURFACE) ? retold_views_new(p->seed) : NULL;
+    if (!s->tk || ((s->p.views & ~RETOLD_VIEWS_SURFACE) && !s->views)) {
+        retold_sketcher_free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -66,14 +117,25 @@ void retold_sketcher_free(retold_sketcher *s)
 {
     if (!s) return;
     retold_tokenizer_free(s->tk);
-    free(s->sh);
+    retold_views_free(s->views);
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) free(s->vb[v].h);
     free(s->set);
+    free(s->kept);
     free(s);
 }
 
-static size_t count_distinct(retold_sketcher *s)
+static int vb_reserve(viewbuf *b, size_t n)
 {
-    size_t n = s->nsh;
+    if (n <= b->cap) return RETOLD_OK;
+    uint64_t *t = realloc(b->h, n * sizeof *t);
+    if (!t) return RETOLD_NOMEM;
+    b->h = t;
+    b->cap = n;
+    return RETOLD_OK;
+}
+
+static size_t count_distinct(retold_sketcher *s, const uint64_t *h, size_t n)
+{
     if (n < 2) return n;
     size_t cap = 16;
     while (cap < 2 * n) cap *= 2;
@@ -86,55 +148,117 @@ static size_t count_distinct(retold_sketcher *s)
     memset(s->set, 0, cap * sizeof *s->set);
     size_t mask = cap - 1, distinct = 0;
     for (size_t i = 0; i < n; i++) {
-        uint64_t h = s->sh[i] | 1;       /* never 0; the low bit is dropped
-                                            only for counting (2^-63 merge) */
-        size_t j = (size_t)(h >> 17) & mask;
-        while (s->set[j] && s->set[j] != h) j = (j + 1) & mask;
-        if (!s->set[j]) { s->set[j] = h; distinct++; }
+        uint64_t x = h[i] | 1;          /* never 0; merging two hashes that
+                                           differ only in bit 0: p = 2^-63 */
+        size_t j = (size_t)(x >> 17) & mask;
+        while (s->set[j] && s->set[j] != x) j = (j + 1) & mask;
+        if (!s->set[j]) { s->set[j] = x; distinct++; }
     }
     return distinct;
 }
 
-int retold_sketch(retold_sketcher *s, const char *text, size_t len,
-                  uint32_t *sig, retold_sketch_info *info)
+/* MinHash of the shingles in vb[view] into its signature slot. */
+static int finish_view(retold_sketcher *s, int view, uint32_t *sig, retold_sketch_info *info)
+{
+    viewbuf *b = &s->vb[view];
+    b->sorted = 0;
+    const uint64_t *h = b->h;
+    size_t n = b->n;
+    if (s->filter) {
+        if (n > s->capkept) {
+            uint64_t *t = realloc(s->kept, n * sizeof *t);
+            if (!t) return RETOLD_NOMEM;
+            s->kept = t;
+            s->capkept = n;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!s->filter(s->filter_ctx, view, h[i])) s->kept[k++] = h[i];
+        h = s->kept;
+        n = k;
+    }
+    retold_minhash(h, n, s->p.perms, s->p.seed + (uint64_t)view,
+                   sig + (size_t)retold_params_slot(&s->p, view) * s->p.perms);
+    size_t d = count_distinct(s, b->h, b->n);
+    if (d == (size_t)-1) return RETOLD_NOMEM;
+    if (info) {
+        info->view_shingles[view] = d;
+        info->view_signed[view] = n;
+    }
+    return RETOLD_OK;
+}
+
+int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
+                       const char *lang, size_t lang_len,
+                       uint32_t *sig, retold_sketch_info *info)
 {
     const retold_token *tok;
     size_t m;
     int rc = retold_tokenize(s->tk, text, len, &tok, &m);
     if (rc != RETOLD_OK) return rc;
+    const char *norm = retold_tokenizer_norm(s->tk);
+    if (info) memset(info, 0, sizeof *info);
+
+    /* surface: word (or character) n-grams */
+    viewbuf *b = &s->vb[RETOLD_VIEW_SURFACE];
     size_t need = s->p.char_ngram
-        ? retold_shingle_chars(tok, m, retold_tokenizer_norm(s->tk), s->p.char_ngram, s->p.seed, NULL, 0)
-        : m;                               /* word shingles use m slots */
-    if (need > s->capsh) {
-        uint64_t *t = realloc(s->sh, need * sizeof *t);
-        if (!t) return RETOLD_NOMEM;
-        s->sh = t;
-        s->capsh = need;
+        ? retold_shingle_chars(tok, m, norm, s->p.char_ngram, s->p.seed, NULL, 0)
+        : m;                                   /* word shingles use m slots */
+    if ((rc = vb_reserve(b, need)) != RETOLD_OK) return rc;
+    b->n = s->p.char_ngram
+        ? retold_shingle_chars(tok, m, norm, s->p.char_ngram, s->p.seed, b->h, need)
+        : retold_shingle_words(tok, m, s->p.ngram, s->p.seed, b->h);
+    uint64_t fingerprint = b->n ? XXH3_64bits(b->h, b->n * sizeof *b->h) : 0;
+    if ((rc = finish_view(s, RETOLD_VIEW_SURFACE, sig, info)) != RETOLD_OK) return rc;
+
+    /* rewrite and cross: language first */
+    char code[RETOLD_LANG_LEN] = "und";
+    if (s->p.views & ~RETOLD_VIEWS_SURFACE) {
+        if (lang && lang_len) retold_lang_primary(lang, lang_len, code);
+        if (strcmp(code, "und") == 0) retold_lang_detect(tok, m, norm, code);
+        for (int v = RETOLD_VIEW_REWRITE; v < RETOLD_VIEW_COUNT; v++) {
+            if (!(s->p.views & (1u << v))) continue;
+            const uint64_t *h;
+            size_t n = v == RETOLD_VIEW_REWRITE
+                ? retold_views_rewrite(s->views, tok, m, norm, code, &h)
+                : retold_views_cross(s->views, tok, m, norm, code, &h);
+            if (n == (size_t)-1) return RETOLD_NOMEM;
+            if ((rc = vb_reserve(&s->vb[v], n)) != RETOLD_OK) return rc;
+            if (n) memcpy(s->vb[v].h, h, n * sizeof *h);
+            s->vb[v].n = n;
+            if ((rc = finish_view(s, v, sig, info)) != RETOLD_OK) return rc;
+        }
     }
-    s->nsh = s->p.char_ngram
-        ? retold_shingle_chars(tok, m, retold_tokenizer_norm(s->tk), s->p.char_ngram, s->p.seed, s->sh, need)
-        : retold_shingle_words(tok, m, s->p.ngram, s->p.seed, s->sh);
-    s->sorted = 0;
-    uint64_t fingerprint = s->nsh ? XXH3_64bits(s->sh, s->nsh * sizeof *s->sh) : 0;
-    retold_minhash(s->sh, s->nsh, s->p.perms, s->p.seed, sig);
-    size_t distinct = count_distinct(s);
-    if (distinct == (size_t)-1) return RETOLD_NOMEM;
     if (info) {
         info->tokens = m;
-        info->shingles = distinct;
+        info->shingles = info->view_shingles[RETOLD_VIEW_SURFACE];
         info->invalid = retold_tokenizer_invalid(s->tk);
         info->fingerprint = fingerprint;
+        memcpy(info->lang, code, sizeof code);
     }
+    return RETOLD_OK;
+}
+
+int retold_sketch(retold_sketcher *s, const char *text, size_t len,
+                  uint32_t *sig, retold_sketch_info *info)
+{
+    return retold_sketch_lang(s, text, len, NULL, 0, sig, info);
+}
+
+int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t **h, size_t *n)
+{
+    if (view < 0 || view >= RETOLD_VIEW_COUNT || !(s->p.views & (1u << view))) return RETOLD_INVAL;
+    viewbuf *b = &s->vb[view];
+    if (!b->sorted) {
+        b->n = retold_shingle_unique(b->h, b->n);
+        b->sorted = 1;
+    }
+    *h = b->h;
+    *n = b->n;
     return RETOLD_OK;
 }
 
 int retold_sketcher_shingles(retold_sketcher *s, const uint64_t **h, size_t *n)
 {
-    if (!s->sorted) {
-        s->nsh = retold_shingle_unique(s->sh, s->nsh);
-        s->sorted = 1;
-    }
-    *h = s->sh;
-    *n = s->nsh;
-    return RETOLD_OK;
+    return retold_sketcher_view_shingles(s, RETOLD_VIEW_SURFACE, h, n);
 }

@@ -254,6 +254,57 @@ START_TEST(test_duplicate_ids)
 }
 END_TEST
 
+START_TEST(test_boilerplate)
+{
+    /* 40 unrelated short texts that all end with the same long footer: the
+     * footer makes them near-copies; --max-df leaves it out of the
+     * signatures, and they stop matching */
+    char p[600];
+    snprintf(p, sizeof p, "%s/boiler.jsonl", dir);
+    FILE *f = fopen(p, "w");
+    uint64_t s = 77;
+    const char *footer = "Copyright 2026 Example Wire Agency. All rights reserved. This material may not be "
+                         "published, broadcast, rewritten or redistributed. Subscribe to our newsletter for "
+                         "the latest news delivered to your inbox every morning and evening.";
+    for (int i = 0; i < 40; i++) {
+        doc d = { malloc(4096), 0 };
+        for (int k = 0; k < 10; k++) { char w[16]; word(&s, w); d.len += (size_t)sprintf(d.text + d.len, "%s ", w); }
+        fprintf(f, "{\"id\":\"b%02d\",\"text\":\"%s %s\"}\n", i, d.text, footer);
+        free(d.text);
+    }
+    fclose(f);
+    retold_batch_opts o;
+    retold_batch_opts_default(&o);
+    o.params.threshold = 0.5;
+    const char *in = p;
+    retold_batch *b;
+    size_t n;
+    ck_assert_int_eq(retold_batch_new(&b, &o), RETOLD_OK);
+    ck_assert_int_eq(retold_batch_run(b, &in, 1, NULL, 0), RETOLD_OK);
+    retold_batch_pairs(b, &n);
+    ck_assert_uint_gt(n, 100);                      /* the footer matches them */
+    retold_batch_free(b);
+    o.max_df = 0.5;                                 /* in more than half of them */
+    ck_assert_int_eq(retold_batch_new(&b, &o), RETOLD_OK);
+    ck_assert_int_eq(retold_batch_run(b, &in, 1, NULL, 0), RETOLD_OK);
+    retold_batch_pairs(b, &n);
+    ck_assert_uint_eq(n, 0);
+    retold_batch_stats st;
+    retold_batch_get_stats(b, &st);
+    ck_assert_uint_eq(st.boilerplate_limit, 20);
+    retold_batch_free(b);
+    /* the planted corpus keeps its recall with a loose limit */
+    o.max_df = 5;
+    o.params.threshold = 0.8;
+    in = corpus;
+    ck_assert_int_eq(retold_batch_new(&b, &o), RETOLD_OK);
+    ck_assert_int_eq(retold_batch_run(b, &in, 1, NULL, 0), RETOLD_OK);
+    retold_batch_pairs(b, &n);
+    ck_assert_uint_gt(n, 50);
+    retold_batch_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("batch");
@@ -265,6 +316,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_clusters_and_modes);
     tcase_add_test(tc, test_against);
     tcase_add_test(tc, test_duplicate_ids);
+    tcase_add_test(tc, test_boilerplate);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -77,7 +77,7 @@ START_TEST(test_candidates_vs_brute_force)
     }
     uint64_t *cand;
     size_t ncand;
-    ck_assert_int_eq(retold_lsh_candidates(bands, N, b, NULL, NULL, &cand, &ncand), RETOLD_OK);
+    ck_assert_int_eq(retold_lsh_candidates(bands, N, b, b, NULL, NULL, &cand, &ncand), RETOLD_OK);
     for (size_t i = 1; i < ncand; i++) ck_assert_uint_gt(cand[i], cand[i - 1]);   /* sorted, distinct */
     size_t high = 0, found = 0, low_cands = 0;
     for (int i = 0; i < N; i++)
@@ -98,7 +98,7 @@ START_TEST(test_candidates_vs_brute_force)
     for (int i = NB; i < N; i++) side[i] = 1;
     uint64_t *c2;
     size_t n2;
-    ck_assert_int_eq(retold_lsh_candidates(bands, N, b, skip, side, &c2, &n2), RETOLD_OK);
+    ck_assert_int_eq(retold_lsh_candidates(bands, N, b, b, skip, side, &c2, &n2), RETOLD_OK);
     for (size_t i = 0; i < n2; i++) {
         uint32_t x = (uint32_t)(c2[i] >> 32), y = (uint32_t)c2[i];
         ck_assert(x != NB && y != NB);
@@ -119,10 +119,10 @@ START_TEST(test_bucket_of_identical)
     for (int i = 0; i < N * 3; i++) bands[i] = (uint64_t)(i % 3) * 77 + 5;
     uint64_t *c;
     size_t n;
-    ck_assert_int_eq(retold_lsh_candidates(bands, N, 3, NULL, NULL, &c, &n), RETOLD_OK);
+    ck_assert_int_eq(retold_lsh_candidates(bands, N, 3, 3, NULL, NULL, &c, &n), RETOLD_OK);
     ck_assert_uint_eq(n, N * (N - 1) / 2);
     free(c);
-    ck_assert_int_eq(retold_lsh_candidates(bands, 0, 3, NULL, NULL, &c, &n), RETOLD_OK);
+    ck_assert_int_eq(retold_lsh_candidates(bands, 0, 3, 3, NULL, NULL, &c, &n), RETOLD_OK);
     ck_assert_uint_eq(n, 0);
     free(c);
 }

@@ -44,7 +44,19 @@ typedef struct retold_batch_opts {
     retold_params params;
     retold_reader_opts reader;
     unsigned threads;        /* worker threads (0 = 1) */
-    int verify;              /* RETOLD_VERIFY_* */
+    int verify;              /* RETOLD_VERIFY_* (surface-only runs; with
+                                more views every candidate is exact) */
+    unsigned relations;      /* keep only these: bit (1 << RETOLD_REL_*);
+                                0 = all */
+    double max_df;           /* boilerplate control: shingles found in more
+                                than max_df documents (max_df >= 1) or in
+                                more than that fraction of them (0 < max_df
+                                < 1) are left out of the signatures, so they
+                                create no candidates (exact scores still count
+                                them); costs a first pass.  0 = off. */
+    unsigned top_k;          /* > 0: keep each document's top_k pairs by
+                                (relation, score); with a reference, each
+                                input document's top_k matches */
 } retold_batch_opts;
 
 void retold_batch_opts_default(retold_batch_opts *o);
@@ -67,7 +79,9 @@ typedef struct retold_batch_stats {
     uint64_t docs, empty_docs, bytes, tokens, invalid_utf8;
     uint64_t skipped, skipped_binary;
     uint64_t candidates, verified_exact, pairs, clusters, clustered_docs;
-    double sec_sketch, sec_lsh, sec_verify, sec_cluster;
+    uint64_t boilerplate_limit;  /* document frequency above which shingles
+                                    were left out (0: no --max-df) */
+    double sec_df, sec_sketch, sec_lsh, sec_verify, sec_cluster;
 } retold_batch_stats;
 
 typedef struct retold_batch retold_batch;
@@ -100,6 +114,11 @@ uint32_t retold_batch_shingles(const retold_batch *b, size_t doc);
 const char *retold_batch_source(const retold_batch *b, size_t doc, size_t *len);
 const char *retold_batch_date(const retold_batch *b, size_t doc, size_t *len);
 const char *retold_batch_lang(const retold_batch *b, size_t doc, size_t *len);
+
+/* The primary language the views used for a document (given or detected;
+ * "und" when unknown or when only the surface view ran).  NUL-terminated,
+ * owned by the batch. */
+const char *retold_batch_doc_lang(const retold_batch *b, size_t doc);
 
 /* Kept pairs, sorted by (a, b).  Owned by the batch. */
 const retold_pair *retold_batch_pairs(const retold_batch *b, size_t *n);

@@ -39,14 +39,14 @@ int retold_lsh_choose(double t, unsigned k, double w_fn, unsigned *bands, unsign
 void retold_lsh_band_hashes(const uint32_t *sig, unsigned bands, unsigned rows,
                             uint64_t seed, uint64_t *out);
 
-/* Candidate pairs of n documents from their band hashes (bands[i * b + j] is
- * band j of document i).  Documents with skip[i] != 0 take no part (skip may
+/* Candidate pairs of n documents from their band hashes (bands[i * stride + j]
+ * is band j of document i; stride >= b).  Documents with skip[i] != 0 take no part (skip may
  * be NULL).  With side != NULL only pairs with side[i] != side[j] are kept
  * (a batch against a reference).  On success *pairs is a malloc'd array of
  * *npairs distinct pairs encoded (i << 32) | j with i < j, sorted; the caller
  * frees it.  Returns RETOLD_OK, RETOLD_NOMEM or RETOLD_TOOBIG (more than
  * 2^32 - 1 documents). */
-int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b,
+int retold_lsh_candidates(const uint64_t *bands, size_t n, unsigned b, size_t stride,
                           const uint8_t *skip, const uint8_t *side,
                           uint64_t **pairs, size_t *npairs);
 

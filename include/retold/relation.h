@@ -47,6 +47,24 @@ typedef enum retold_relation {
     RETOLD_REL_DUPLICATE
 } retold_relation;
 
+/* What the relation rule looks at (exact values; -1 where not computed). */
+typedef struct retold_similarity {
+    float jaccard[RETOLD_VIEW_COUNT];
+    float containment[RETOLD_VIEW_COUNT];
+    float key_jaccard;        /* cross view, names and numbers only */
+    unsigned key_shared;      /* names and numbers shared */
+    unsigned surface_distinct_min;  /* shingles of the shorter document */
+    int same_lang;            /* 1 same primary language, 0 different,
+                                 -1 unknown */
+    int identical;            /* identical after normalisation */
+} retold_similarity;
+
+/* The relation of a pair (RETOLD_REL_NONE: nothing to report), and in
+ * *score the similarity that decided it.  copy_threshold is the surface
+ * Jaccard of a near-copy (the run's threshold).  The rule and how its
+ * thresholds were calibrated: doc/relations.md. */
+int retold_relation_classify(const retold_similarity *s, double copy_threshold, float *score);
+
 /* "duplicate", "near-copy", ... ; "none" for RETOLD_REL_NONE.  Static. */
 const char *retold_relation_name(int relation);
 

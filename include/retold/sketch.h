@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "retold/relation.h"
+#include "retold/views.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,7 +27,24 @@ typedef struct retold_params {
     uint64_t seed;         /* hash seed (default 0) */
     double threshold;      /* Jaccard threshold t (default 0.8) */
     unsigned bands, rows;  /* LSH shape; 0 = choose from threshold */
+    unsigned views;        /* RETOLD_VIEWS_* mask (default surface only) */
+    double view_threshold[RETOLD_VIEW_COUNT];
+                           /* LSH threshold of each view; [SURFACE] is
+                              `threshold`; rewrite and cross default to
+                              RETOLD_LOW_THRESHOLD */
+    unsigned view_bands[RETOLD_VIEW_COUNT], view_rows[RETOLD_VIEW_COUNT];
+                           /* filled by retold_params_resolve */
 } retold_params;
+
+/* LSH threshold of the rewrite and cross views: their true pairs sit at
+ * Jaccard 0.04-0.3 (DESIGN.md), so banding only gathers candidates (any
+ * shared band of 1-2 rows); exact re-ranking decides. */
+#define RETOLD_LOW_THRESHOLD 0.05
+
+/* Number of views in p->views, and the slot of view v in a signature
+ * (signatures hold the views present, in view order, k values each). */
+unsigned retold_params_nviews(const retold_params *p);
+int retold_params_slot(const retold_params *p, int view);
 
 #define RETOLD_NORM_VERSION 1   /* bump when tokens or shingles change */
 
@@ -37,7 +56,12 @@ int retold_params_resolve(retold_params *p, char *msg, size_t cap);
 
 typedef struct retold_sketch_info {
     size_t tokens;      /* tokens in the document */
-    size_t shingles;    /* distinct shingles (0: empty document) */
+    size_t shingles;    /* distinct surface shingles (0: empty document) */
+    size_t view_shingles[RETOLD_VIEW_COUNT];  /* distinct, per view */
+    size_t view_signed[RETOLD_VIEW_COUNT];    /* shingles that entered the
+                                                 signature (after the filter;
+                                                 0: an empty signature) */
+    char lang[RETOLD_LANG_LEN];   /* language used by the views ("und") */
     size_t invalid;     /* ill-formed UTF-8 sequences replaced */
     uint64_t fingerprint; /* XXH3 of the shingle sequence: equal for texts
                              identical after normalisation (0 if empty) */
@@ -50,14 +74,29 @@ typedef struct retold_sketcher retold_sketcher;
 retold_sketcher *retold_sketcher_new(const retold_params *p);
 void retold_sketcher_free(retold_sketcher *s);     /* NULL is a no-op */
 
-/* Signature of text[0..len) into sig[0..perms).  Returns RETOLD_OK,
+/* Signature of text[0..len) into sig[0..nviews * perms).  Returns RETOLD_OK,
  * RETOLD_TOOBIG or RETOLD_NOMEM. */
 int retold_sketch(retold_sketcher *s, const char *text, size_t len,
                   uint32_t *sig, retold_sketch_info *info);
 
+/* The same for a document whose language tag is lang[0..lang_len) (any
+ * form: "de", "pt_BR"; NULL or empty: detected when a view needs it). */
+int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
+                       const char *lang, size_t lang_len,
+                       uint32_t *sig, retold_sketch_info *info);
+
+/* A filter on the shingles that enter the signatures: return non-zero to
+ * leave shingle h of view `view` out (boilerplate).  Distinct counts and
+ * retold_sketcher_view_shingles still see every shingle. */
+typedef int (*retold_shingle_filter)(void *ctx, int view, uint64_t h);
+void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx);
+
 /* The sorted distinct shingle hashes of the last document sketched.  Owned
  * by the sketcher, valid until its next call. */
 int retold_sketcher_shingles(retold_sketcher *s, const uint64_t **h, size_t *n);
+
+/* The same for one view (which must be in the sketcher's params.views). */
+int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t **h, size_t *n);
 
 #ifdef __cplusplus
 }

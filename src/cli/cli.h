@@ -53,9 +53,13 @@ void cli_put_json(FILE *f, const char *s, size_t n);
 
 void cli_explain_params(FILE *f, const retold_params *p);
 
+/* One pair as a TSV line or a JSON object line. */
+void cli_put_pair(FILE *f, const retold_batch *b, const retold_pair *p, int jsonl);
+
 int cmd_pairs(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_overlap(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 

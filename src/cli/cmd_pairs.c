@@ -10,7 +10,9 @@ static const char usage[] =
 "INPUT is a JSONL file (.jsonl/.ndjson/.json, optionally .gz), a directory\n"
 "of text files, a text file, or - for JSONL on standard input.\n"
 "  --against REF   only pairs between INPUT and the reference corpus REF\n"
-"  -f, --format F  tsv (default: id_a id_b jaccard containment) or jsonl\n"
+"  -f, --format F  tsv (default: id_a id_b jaccard containment [relation\n"
+"                  score with --views]) or jsonl (one object per pair: a, b,\n"
+"                  relation, score, lang_a, lang_b, views{jaccard, containment})\n"
 "  -o, --output F  write to F instead of standard output\n";
 
 int cmd_pairs(int argc, char **argv)
@@ -31,21 +33,12 @@ int cmd_pairs(int argc, char **argv)
     if (!f) { retold_batch_free(b); cli_opts_release(&o); return EXIT_FAILURE_INTERNAL; }
     size_t n;
     const retold_pair *pr = retold_batch_pairs(b, &n);
-    if (!jsonl) fputs("id_a\tid_b\tjaccard\tcontainment\n", f);
-    for (size_t i = 0; i < n && !ferror(f); i++) {
-        size_t la, lb;
-        const char *a = retold_batch_id(b, pr[i].a, &la), *bb = retold_batch_id(b, pr[i].b, &lb);
-        if (jsonl) {
-            fputs("{\"a\":", f); cli_put_json(f, a, la);
-            fputs(",\"b\":", f); cli_put_json(f, bb, lb);
-            fprintf(f, ",\"jaccard\":%.4f,\"containment\":%.4f,\"exact\":%s}\n",
-                    pr[i].jaccard, pr[i].containment, pr[i].flags & RETOLD_PAIR_EXACT ? "true" : "false");
-        } else {
-            cli_put_tsv(f, a, la); putc('\t', f);
-            cli_put_tsv(f, bb, lb);
-            fprintf(f, "\t%.4f\t%.4f\n", pr[i].jaccard, pr[i].containment);
-        }
-    }
+    const retold_params *prm = retold_batch_params(b);
+    int multi = retold_params_nviews(prm) > 1;
+    if (!jsonl) fputs(multi ? "id_a\tid_b\tjaccard\tcontainment\trelation\tscore\n"
+                            : "id_a\tid_b\tjaccard\tcontainment\n", f);
+    for (size_t i = 0; i < n && !ferror(f); i++)
+        cli_put_pair(f, b, &pr[i], jsonl);
     rc = cli_close_output(f, o.output);
     retold_batch_free(b);
     cli_opts_release(&o);

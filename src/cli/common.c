@@ -13,8 +13,8 @@ enum {
     OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
     OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
     OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
-    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_BY, OPT_RELATIONS,
-    OPT_TOP_OUTLETS, OPT_CLUSTERS, OPT_MIN_SHARED
+    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF,
+    OPT_BY, OPT_RELATIONS, OPT_TOP_OUTLETS, OPT_CLUSTERS, OPT_MIN_SHARED
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +43,10 @@ static const struct option long_opts[] = {
     { "explain-params", no_argument,     0, OPT_EXPLAIN },
     { "quiet",        no_argument,       0, 'q' },
     { "stats",        no_argument,       0, OPT_STATS },
+    { "views",        required_argument, 0, OPT_VIEWS },
+    { "relation",     required_argument, 0, OPT_RELATION },
+    { "top",          required_argument, 0, OPT_TOP },
+    { "max-df",       required_argument, 0, OPT_MAX_DF },
     { "by",           required_argument, 0, OPT_BY },
     { "relations",    required_argument, 0, OPT_RELATIONS },
     { "top-outlets",  required_argument, 0, OPT_TOP_OUTLETS },
@@ -61,6 +65,17 @@ const char cli_common_help[] =
 "      --seed S          hash seed (default 0)\n"
 "      --bands B --rows R  LSH shape (default: chosen from T and K)\n"
 "      --explain-params  print the LSH shape and its S-curve to stderr\n"
+"Views and relations:\n"
+"      --views LIST      surface (default), rewrite, cross, or all: each view\n"
+"                        adds its own signature and candidates; with more than\n"
+"                        surface every pair gets a relation (duplicate,\n"
+"                        near-copy, partial-copy, rewrite, translation, related)\n"
+"      --relation LIST   keep only pairs with these relations\n"
+"      --top K           keep each document's K best pairs (with --against: each\n"
+"                        input document's K best matches), by relation then score\n"
+"      --max-df N        boilerplate: ignore, for finding candidates, shingles\n"
+"                        found in more than N documents (N >= 1) or in more\n"
+"                        than that fraction of them (0 < N < 1); one more pass\n"
 "Verification:\n"
 "      --verify MODE     auto (default): exact check near the threshold;\n"
 "                        exact: exact Jaccard/containment for every pair;\n"
@@ -204,6 +219,46 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
         case OPT_EXPLAIN: o->explain = 1; break;
         case 'q': o->quiet = 1; break;
         case OPT_STATS: o->stats = 1; break;
+        case OPT_VIEWS: {
+            unsigned mask = RETOLD_VIEWS_SURFACE;
+            char *list = strdup(optarg), *save = NULL;
+            if (!list) return EXIT_FAILURE_INTERNAL;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                int view = -1;
+                if (!strcmp(w, "all")) { mask = RETOLD_VIEWS_ALL; continue; }
+                for (int i = 0; i < RETOLD_VIEW_COUNT; i++)
+                    if (!strcmp(w, retold_view_name(i))) view = i;
+                if (view < 0) { free(list); return usage_error(cmd, "--views takes surface, rewrite, cross or all, not '%s'", optarg); }
+                mask |= 1u << view;
+            }
+            free(list);
+            p->views = mask;
+            break;
+        }
+        case OPT_RELATION: {
+            unsigned mask = 0;
+            char *list = strdup(optarg), *save = NULL;
+            if (!list) return EXIT_FAILURE_INTERNAL;
+            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                int rel = retold_relation_parse(w);
+                if (rel <= 0) { free(list); return usage_error(cmd, "unknown relation in --relation '%s' (duplicate, near-copy, partial-copy, rewrite, translation, related)", optarg); }
+                mask |= 1u << rel;
+            }
+            free(list);
+            o->batch.relations = mask;
+            break;
+        }
+        case OPT_MAX_DF: {
+            char *end;
+            errno = 0;
+            double x = strtod(optarg, &end);
+            if (errno || *end || !(x > 0)) return usage_error(cmd, "--max-df must be a count >= 1 or a fraction in (0, 1), not '%s'", optarg);
+            o->batch.max_df = x;
+            break;
+        }
+        case OPT_TOP:
+            if (parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
+            o->batch.top_k = (unsigned)v; break;
         case OPT_BY: case OPT_RELATIONS: case OPT_TOP_OUTLETS: case OPT_CLUSTERS: case OPT_MIN_SHARED:
             if (!(allowed & CLI_OVERLAP))
                 return usage_error(cmd, "%s is for the overlap and report commands",
@@ -268,6 +323,10 @@ void cli_explain_params(FILE *f, const retold_params *p)
     for (int i = 0; i < 4; i++)
         if (pts[i] > 0 && pts[i] <= 1.0)
             fprintf(f, "  s=%.2f: %.4f", pts[i], retold_lsh_probability(pts[i], p->bands, p->rows));
+    for (int v = 1; v < RETOLD_VIEW_COUNT; v++)
+        if (p->views & (1u << v))
+            fprintf(f, "\n  %s view: %u bands x %u rows (candidates from Jaccard ~%.2f; exact re-ranking decides)",
+                    retold_view_name(v), p->view_bands[v], p->view_rows[v], p->view_threshold[v]);
     fprintf(f, "\n  expected recall at s >= %.2f: %.4f; false candidates at s = %.2f: %.4f\n",
             t, retold_lsh_probability(t, p->bands, p->rows), t - 0.1 > 0 ? t - 0.1 : 0,
             retold_lsh_probability(t - 0.1 > 0 ? t - 0.1 : 0, p->bands, p->rows));
@@ -313,6 +372,9 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
                 (unsigned long long)st.tokens, (unsigned long long)st.candidates,
                 (unsigned long long)st.verified_exact, (unsigned long long)st.pairs,
                 (unsigned long long)st.clusters);
+        if (st.boilerplate_limit)
+            fprintf(stderr, "%s: boilerplate: shingles in more than %llu documents left out (%.3f s)\n",
+                    cli_prog, (unsigned long long)st.boilerplate_limit, st.sec_df);
         fprintf(stderr, "%s: read+sketch %.3f s (%.1f MB/s), lsh %.3f s, verify %.3f s, cluster %.3f s; "
                 "total %.3f s (%.1f MB/s)\n", cli_prog, st.sec_sketch,
                 st.sec_sketch > 0 ? (double)st.bytes / 1e6 / st.sec_sketch : 0.0, st.sec_lsh,
@@ -370,4 +432,52 @@ void cli_put_json(FILE *f, const char *s, size_t n)
         else putc(c, f);
     }
     putc('"', f);
+}
+
+static void put_score(FILE *f, float x)
+{
+    if (x < 0) fputs("null", f);
+    else fprintf(f, "%.4f", x);
+}
+
+void cli_put_pair(FILE *f, const retold_batch *b, const retold_pair *p, int jsonl)
+{
+    size_t la, lb;
+    const char *a = retold_batch_id(b, p->a, &la), *c = retold_batch_id(b, p->b, &lb);
+    const retold_params *prm = retold_batch_params(b);
+    int multi = retold_params_nviews(prm) > 1;
+    if (!jsonl) {
+        cli_put_tsv(f, a, la); putc('\t', f);
+        cli_put_tsv(f, c, lb);
+        fprintf(f, "\t%.4f\t%.4f", p->jaccard, p->containment);
+        if (multi) fprintf(f, "\t%s\t%.4f", retold_relation_name(p->relation), p->score);
+        putc('\n', f);
+        return;
+    }
+    fputs("{\"a\":", f); cli_put_json(f, a, la);
+    fputs(",\"b\":", f); cli_put_json(f, c, lb);
+    fprintf(f, ",\"relation\":\"%s\",\"score\":%.4f", retold_relation_name(p->relation), p->score);
+    fprintf(f, ",\"jaccard\":%.4f,\"containment\":%.4f", p->jaccard, p->containment);
+    if (multi) {
+        const char *lx = retold_batch_doc_lang(b, p->a), *ly = retold_batch_doc_lang(b, p->b);
+        fputs(",\"lang_a\":", f); cli_put_json(f, lx, strlen(lx));
+        fputs(",\"lang_b\":", f); cli_put_json(f, ly, strlen(ly));
+    } else {
+        size_t l1, l2;
+        const char *lx = retold_batch_lang(b, p->a, &l1), *ly = retold_batch_lang(b, p->b, &l2);
+        fputs(",\"lang_a\":", f); if (lx) cli_put_json(f, lx, l1); else fputs("null", f);
+        fputs(",\"lang_b\":", f); if (ly) cli_put_json(f, ly, l2); else fputs("null", f);
+    }
+    fputs(",\"views\":{", f);
+    int first = 1;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        if (!(prm->views & (1u << v))) continue;
+        fprintf(f, "%s\"%s\":{\"jaccard\":", first ? "" : ",", retold_view_name(v));
+        put_score(f, p->view_jaccard[v]);
+        fputs(",\"containment\":", f);
+        put_score(f, p->view_containment[v]);
+        putc('}', f);
+        first = 0;
+    }
+    fprintf(f, "},\"exact\":%s}\n", p->flags & RETOLD_PAIR_EXACT ? "true" : "false");
 }

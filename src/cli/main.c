@@ -11,6 +11,7 @@ static const char usage[] =
 "  pairs      similar pairs of documents (TSV or JSONL)\n"
 "  clusters   groups of near-duplicate documents (JSONL)\n"
 "  dedup      the corpus minus near-duplicates\n"
+"  compare    two documents: scores per view, relation, shared passages\n"
 "  overlap    outlet x outlet overlap: who copies whom, how much, how soon\n"
 "  report     one HTML page: summary, overlap heatmap, shared stories\n"
 "Run 'retold COMMAND --help' for the options of a command.\n";
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "pairs")) return cmd_pairs(argc - 1, argv + 1);
     if (!strcmp(cmd, "clusters")) return cmd_clusters(argc - 1, argv + 1);
     if (!strcmp(cmd, "dedup")) return cmd_dedup(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare")) return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "overlap")) return cmd_overlap(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "retold: unknown command '%s'\n%s", cmd, usage);
