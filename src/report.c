@@ -9,32 +9,24 @@
  * gives ~1 MB).  Memory besides the batch: ~40 bytes per document (cluster
  * roots, members, text slots) and 12 per selected pair (adjacency).
  *
- * Shared passages.  Until the lead's `compare` module lands, a small exact
- * finder lives here (find_passages): both texts are tokenised with
- * retold_tokenize (normalised words with byte offsets into the original),
- * every run of 8 consecutive token hashes of the origin is hashed and
- * indexed, and the other text is scanned left to right: where its next 8
- * tokens occur in the origin, the match is extended word by word as far as
- * it goes (the longest candidate wins, the leftmost on ties), recorded, and
- * the scan resumes after it.  Example: origin "a b c d e f g h i j", copy
- * "x a b c d e f g h i y": at "a" the 8-gram a..h is found at origin 0 and
- * extends to i: one passage of 9 words, bytes of "a ... i" on both sides.
- * Runs shorter than 8 words are not shown: 8 words rarely repeat by chance
- * in news text, while 5-word phrases ("the Ministry of Defence said") do.
+ * Shared passages come from retold_align (compare.h): maximal runs of at
+ * least 8 matching normalised tokens, with byte offsets into both original
+ * texts; runs shorter than 8 words are not shown (8 words rarely repeat by
+ * chance in news text, while 5-word phrases such as "the Ministry of
+ * Defence said" do).  Coverage ("92% of this text") counts the tokens of
+ * each side inside some passage.
  */
 #include "retold/report.h"
 #include "retold/error.h"
 #include "retold/tokenize.h"
+#include "retold/compare.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #define MIN_RUN      8      /* words in a shared passage */
-#define CHAIN_MAX    64     /* candidates tried per 8-gram (repetitive texts) */
 #define FLOWS_MAX    15     /* rows of the flows table */
 #define TOPS_MAX     15     /* rows of the summary's outlet table */
 #define HEADLINE_MAX 140    /* bytes of a cluster's headline */
@@ -52,26 +44,19 @@ void retold_report_opts_default(retold_report_opts *o)
 /* ---------------------------------------------------------------------- */
 /* shared passages                                                         */
 
-typedef struct passage {
-    uint32_t a0, a1;          /* bytes in text a (the origin) */
-    uint32_t b0, b1;          /* bytes in text b */
-    uint32_t ta, tb, ntok;    /* first token on each side, words */
-} passage;
-
 typedef struct toks {
-    uint64_t *hash;
     uint32_t *start, *end;
     size_t n;
 } toks;
 
 static void toks_free(toks *t)
 {
-    free(t->hash);
     free(t->start);
     free(t->end);
     memset(t, 0, sizeof *t);
 }
 
+/* The token offsets of a text (for the coverage of the passages). */
 static int toks_of(retold_tokenizer *tk, const char *s, size_t len, toks *t)
 {
     const retold_token *tok;
@@ -79,85 +64,32 @@ static int toks_of(retold_tokenizer *tk, const char *s, size_t len, toks *t)
     int rc = retold_tokenize(tk, s, len, &tok, &n);
     if (rc != RETOLD_OK) return rc;
     t->n = n;
-    t->hash = malloc((n ? n : 1) * sizeof *t->hash);
     t->start = malloc((n ? n : 1) * sizeof *t->start);
     t->end = malloc((n ? n : 1) * sizeof *t->end);
-    if (!t->hash || !t->start || !t->end) { toks_free(t); return RETOLD_NOMEM; }
+    if (!t->start || !t->end) { toks_free(t); return RETOLD_NOMEM; }
     for (size_t i = 0; i < n; i++) {
-        t->hash[i] = tok[i].hash;
         t->start[i] = tok[i].start;
         t->end[i] = tok[i].end;
     }
     return RETOLD_OK;
 }
 
-static uint64_t gram(const uint64_t *h) { return XXH3_64bits(h, MIN_RUN * sizeof *h); }
-
-/* Maximal shared runs of >= MIN_RUN tokens between a and b, in b's order.
- * *cov_a / *cov_b: tokens of each side inside some passage. */
-static int find_passages(const toks *a, const toks *b, passage **out, size_t *nout,
-                         size_t *cov_a, size_t *cov_b)
+/* Tokens of t inside the byte ranges [s, e) of the passages (each counted
+ * once, however many passages cover it). */
+static size_t covered(const toks *t, const retold_passage *p, size_t np, int side_b)
 {
-    *out = NULL;
-    *nout = *cov_a = *cov_b = 0;
-    if (a->n < MIN_RUN || b->n < MIN_RUN) return RETOLD_OK;
-    size_t ng = a->n - MIN_RUN + 1, cap = 16;
-    while (cap < 2 * ng) cap *= 2;
-    int64_t *head = malloc(cap * sizeof *head), *next = malloc(ng * sizeof *next);
-    uint64_t *gh = malloc(ng * sizeof *gh);
-    uint8_t *covered = calloc(a->n, 1);
-    passage *p = NULL;
-    size_t np = 0, capp = 0;
-    int rc = RETOLD_NOMEM;
-    if (!head || !next || !gh || !covered) goto out;
-    for (size_t i = 0; i < cap; i++) head[i] = -1;
-    for (size_t i = ng; i-- > 0;) {          /* chains in ascending position */
-        gh[i] = gram(a->hash + i);
-        size_t s = (size_t)gh[i] & (cap - 1);
-        next[i] = head[s];
-        head[s] = (int64_t)i;
+    uint8_t *mark = calloc(t->n ? t->n : 1, 1);
+    size_t n = 0;
+    if (!mark) return 0;
+    for (size_t i = 0; i < np; i++) {
+        uint32_t s = side_b ? p[i].b_start : p[i].a_start, e = side_b ? p[i].b_end : p[i].a_end;
+        size_t lo = 0, hi = t->n;                  /* first token starting at or after s */
+        while (lo < hi) { size_t mid = lo + (hi - lo) / 2; if (t->start[mid] < s) lo = mid + 1; else hi = mid; }
+        for (size_t j = lo; j < t->n && t->end[j] <= e; j++) mark[j] = 1;
     }
-    for (size_t i = 0; i + MIN_RUN <= b->n;) {
-        uint64_t g = gram(b->hash + i);
-        size_t best = 0, bj = 0, tried = 0;
-        for (int64_t j = head[(size_t)g & (cap - 1)]; j >= 0 && tried < CHAIN_MAX; j = next[j]) {
-            if (gh[j] != g || memcmp(a->hash + j, b->hash + i, MIN_RUN * sizeof *a->hash) != 0) continue;
-            tried++;
-            size_t len = MIN_RUN;
-            while ((size_t)j + len < a->n && i + len < b->n && a->hash[(size_t)j + len] == b->hash[i + len]) len++;
-            if (len > best) { best = len; bj = (size_t)j; }
-        }
-        if (!best) { i++; continue; }
-        if (np == capp) {
-            capp = capp ? capp * 2 : 16;
-            passage *q = realloc(p, capp * sizeof *q);
-            if (!q) goto out;
-            p = q;
-        }
-        passage *ps = &p[np++];
-        ps->a0 = a->start[bj];
-        ps->a1 = a->end[bj + best - 1];
-        ps->b0 = b->start[i];
-        ps->b1 = b->end[i + best - 1];
-        ps->ta = (uint32_t)bj;
-        ps->tb = (uint32_t)i;
-        ps->ntok = (uint32_t)best;
-        memset(covered + bj, 1, best);
-        *cov_b += best;
-        i += best;
-    }
-    for (size_t i = 0; i < a->n; i++) *cov_a += covered[i];
-    *out = p;
-    *nout = np;
-    p = NULL;
-    rc = RETOLD_OK;
-out:
-    free(head);
-    free(next);
-    free(gh);
-    free(covered);
-    free(p);
-    return rc;
+    for (size_t j = 0; j < t->n; j++) n += mark[j];
+    free(mark);
+    return n;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -932,12 +864,16 @@ static int side_by_side(page *pg, uint32_t origin, uint32_t doc, int open)
     toks a, b;
     memset(&a, 0, sizeof a);
     memset(&b, 0, sizeof b);
-    passage *p = NULL;
+    retold_passage *p = NULL;
     size_t np = 0, cova = 0, covb = 0;
     range *ra = NULL, *rb = NULL;
     int rc = toks_of(pg->tk, ta, la, &a);
     if (rc == RETOLD_OK) rc = toks_of(pg->tk, tb, lb, &b);
-    if (rc == RETOLD_OK) rc = find_passages(&a, &b, &p, &np, &cova, &covb);
+    if (rc == RETOLD_OK) rc = retold_align(ta, la, tb, lb, MIN_RUN, &p, &np);
+    if (rc == RETOLD_OK) {
+        cova = covered(&a, p, np, 0);
+        covb = covered(&b, p, np, 1);
+    }
     if (rc == RETOLD_OK) {
         ra = malloc((np ? np : 1) * sizeof *ra);
         rb = malloc((np ? np : 1) * sizeof *rb);
@@ -945,8 +881,8 @@ static int side_by_side(page *pg, uint32_t origin, uint32_t doc, int open)
     }
     if (rc != RETOLD_OK) goto out;
     for (size_t i = 0; i < np; i++) {
-        ra[i].s = p[i].a0; ra[i].e = p[i].a1; ra[i].p = (uint32_t)i + 1;
-        rb[i].s = p[i].b0; rb[i].e = p[i].b1; rb[i].p = (uint32_t)i + 1;
+        ra[i].s = p[i].a_start; ra[i].e = p[i].a_end; ra[i].p = (uint32_t)i + 1;
+        rb[i].s = p[i].b_start; rb[i].e = p[i].b_end; rb[i].p = (uint32_t)i + 1;
     }
     fprintf(f, "<details class=\"cmp\" data-doc=\"");
     put_id(pg, doc);
