@@ -21,7 +21,7 @@ TESTS   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA    := $(BUILD)/libretold.a
 BIN     := $(BUILD)/retold
 
-.PHONY: all test check-unit check-cli asan bench demo install uninstall clean help
+.PHONY: all test check-unit check-cli check-browser asan bench demo install uninstall clean help
 all: $(LIBA) $(BIN)
 
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/retold/*.h src/*.h) | $(BUILD)/lib
@@ -37,12 +37,16 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIBA) | $(BUILD)/tests
 $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests:
 	mkdir -p $@
 
-## test: unit tests (Check) and CLI end-to-end tests
-test: check-unit check-cli
+## test: unit tests (Check), CLI end-to-end tests, the HTML report in a browser
+test: check-unit check-cli check-browser
 check-unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
 check-cli: $(BIN)
 	@RETOLD=$(BIN) sh tests/cli/run.sh
+	@RETOLD=$(BIN) sh tests/cli/overlap.sh
+# headless Chromium (installed by the script when run as root; skipped otherwise)
+check-browser: $(BIN)
+	@RETOLD=$(BIN) sh tests/browser/report.sh
 
 ## asan: rebuild with ASan+UBSan in build-asan/ and rerun every test
 asan:
@@ -72,7 +76,7 @@ clean:
 
 help:
 	@echo "make [all]     build $(LIBA) and $(BIN)"
-	@echo "make test      unit tests (Check) + CLI end-to-end tests"
+	@echo "make test      unit tests (Check) + CLI end-to-end tests + report in a browser"
 	@echo "make asan      the tests again under ASan+UBSan (build-asan/)"
 	@echo "make bench     benchmarks (bench/run.sh)"
 	@echo "make demo      run retold on the seed articles in data/seeds"

@@ -15,6 +15,8 @@
  *   relation.h   the relation of a pair (copy, rewrite, translation, ...)
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
  *   compare.h    two documents: per-view scores and evidence with offsets
+ *   overlap.h    outlet x outlet overlap: shares, direction, lag
+ *   report.h     the HTML report: summary, heatmap, clusters, passages
  *   error.h      status codes
  * Anything not declared in these headers is private.
  */
@@ -37,5 +39,7 @@
 #include "retold/stopwords.h"
 #include "retold/views.h"
 #include "retold/compare.h"
+#include "retold/overlap.h"
+#include "retold/report.h"
 
 #endif

@@ -18,12 +18,19 @@ typedef struct cli_opts {
     int explain;          /* --explain-params */
     int quiet;
     int stats;            /* --stats */
+    /* overlap and report (CLI_OVERLAP) */
+    const char *relations;        /* --relations LIST, NULL = copy family */
+    unsigned top_outlets;         /* --top-outlets N (default 30) */
+    unsigned max_clusters;        /* --clusters N (default 50) */
+    unsigned long long min_shared;  /* --min-shared N: CSV rows below are left out */
 } cli_opts;
 
 /* Which options a command takes besides the common ones. */
 #define CLI_AGAINST 0x1u
 #define CLI_OUTPUT  0x2u
 #define CLI_FORMAT  0x4u
+#define CLI_OVERLAP 0x8u  /* --by, --relations, --top-outlets, --clusters,
+                             --min-shared; threshold default 0.5 */
 
 /* Parse argv for command `cmd`.  Returns -1 to go on, else an exit code
  * (after printing usage or an error).  `usage` is the command's help text. */
@@ -53,6 +60,15 @@ int cmd_pairs(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_dedup(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_overlap(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* For overlap and report: run the batch, label every pair with its
+ * relation, aggregate the overlap between outlets.  Returns -1 on success
+ * (all three out-parameters set; free with free(), retold_overlap_free(),
+ * retold_batch_free()) or an exit code after printing the error. */
+int cli_overlap_run(cli_opts *o, const char *cmd, retold_batch **b, retold_pair **pairs,
+                    size_t *npairs, retold_overlap **ov);
 
 extern const char *cli_prog;
 

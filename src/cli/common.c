@@ -13,7 +13,8 @@ enum {
     OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
     OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
     OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
-    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF
+    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF,
+    OPT_BY, OPT_RELATIONS, OPT_TOP_OUTLETS, OPT_CLUSTERS, OPT_MIN_SHARED
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,11 @@ static const struct option long_opts[] = {
     { "relation",     required_argument, 0, OPT_RELATION },
     { "top",          required_argument, 0, OPT_TOP },
     { "max-df",       required_argument, 0, OPT_MAX_DF },
+    { "by",           required_argument, 0, OPT_BY },
+    { "relations",    required_argument, 0, OPT_RELATIONS },
+    { "top-outlets",  required_argument, 0, OPT_TOP_OUTLETS },
+    { "clusters",     required_argument, 0, OPT_CLUSTERS },
+    { "min-shared",   required_argument, 0, OPT_MIN_SHARED },
     { "help",         no_argument,       0, 'h' },
     { 0, 0, 0, 0 }
 };
@@ -139,6 +145,9 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
     retold_reader_opts *r = &o->batch.reader;
     unsigned long long v;
     int c;
+    o->top_outlets = 30;
+    o->max_clusters = 50;
+    if (allowed & CLI_OVERLAP) p->threshold = 0.5;   /* trims and new ledes: J 0.4-0.8 */
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":t:n:k:j:o:f:qh", long_opts, NULL)) != -1) {
@@ -250,6 +259,29 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
         case OPT_TOP:
             if (parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
             o->batch.top_k = (unsigned)v; break;
+        case OPT_BY: case OPT_RELATIONS: case OPT_TOP_OUTLETS: case OPT_CLUSTERS: case OPT_MIN_SHARED:
+            if (!(allowed & CLI_OVERLAP))
+                return usage_error(cmd, "%s is for the overlap and report commands",
+                                   c == OPT_BY ? "--by" : c == OPT_RELATIONS ? "--relations" :
+                                   c == OPT_TOP_OUTLETS ? "--top-outlets" : c == OPT_CLUSTERS ? "--clusters" : "--min-shared");
+            if (c == OPT_BY) r->source_field = optarg;
+            else if (c == OPT_RELATIONS) {
+                unsigned mask;
+                if (retold_overlap_parse_relations(optarg, &mask) != RETOLD_OK)
+                    return usage_error(cmd, "--relations takes names from duplicate, near-copy, partial-copy, "
+                                       "rewrite, translation, related (or copy, all), not '%s'", optarg);
+                o->relations = optarg;
+            } else if (c == OPT_MIN_SHARED) {
+                if (parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--min-shared must be a count, not '%s'", optarg);
+                o->min_shared = v;
+            } else {
+                if (parse_uint(optarg, c == OPT_CLUSTERS ? 100000 : 500, &v, 0) || v == 0)
+                    return usage_error(cmd, c == OPT_CLUSTERS ? "--clusters must be 1..100000, not '%s'"
+                                                              : "--top-outlets must be 1..500, not '%s'", optarg);
+                if (c == OPT_CLUSTERS) o->max_clusters = (unsigned)v;
+                else o->top_outlets = (unsigned)v;
+            }
+            break;
         case 'h':
             fputs(usage, stdout);
             fputs(cli_common_help, stdout);

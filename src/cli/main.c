@@ -12,6 +12,8 @@ static const char usage[] =
 "  clusters   groups of near-duplicate documents (JSONL)\n"
 "  dedup      the corpus minus near-duplicates\n"
 "  compare    two documents: scores per view, relation, shared passages\n"
+"  overlap    outlet x outlet overlap: who copies whom, how much, how soon\n"
+"  report     one HTML page: summary, overlap heatmap, shared stories\n"
 "Run 'retold COMMAND --help' for the options of a command.\n";
 
 int main(int argc, char **argv)
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "clusters")) return cmd_clusters(argc - 1, argv + 1);
     if (!strcmp(cmd, "dedup")) return cmd_dedup(argc - 1, argv + 1);
     if (!strcmp(cmd, "compare")) return cmd_compare(argc - 1, argv + 1);
+    if (!strcmp(cmd, "overlap")) return cmd_overlap(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "retold: unknown command '%s'\n%s", cmd, usage);
     return EXIT_USAGE;
 }
