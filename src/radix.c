@@ -36,3 +36,49 @@ void NAME(T *a, T *tmp, size_t n)                                             \
 #define U64_KEY(x) (x)
 RADIX_SORT(retold__radix_keyed, retold__keyed, KEYED_KEY)
 RADIX_SORT(retold__radix_u64, uint64_t, U64_KEY)
+
+/* Small arrays: quicksort (median of three) with insertion sort below 16
+ * elements and an explicit stack; the comparison is inline, so ~4x faster
+ * than qsort() and, below a few thousand keys, faster than eight radix
+ * passes (whose fixed cost is ~10k instructions). */
+static void insertion_u64(uint64_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t x = a[i];
+        size_t j = i;
+        while (j > 0 && a[j - 1] > x) { a[j] = a[j - 1]; j--; }
+        a[j] = x;
+    }
+}
+
+void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    if (n >= 4096) { retold__radix_u64(a, tmp, n); return; }
+    size_t stack[2 * 64], sp = 0, lo = 0, hi = n;
+    for (;;) {
+        while (hi - lo > 16) {
+            size_t mid = lo + (hi - lo) / 2;
+            uint64_t x = a[lo], y = a[mid], z = a[hi - 1];
+            uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+            size_t i = lo, j = hi - 1;
+            for (;;) {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i >= j) break;
+                uint64_t t = a[i]; a[i] = a[j]; a[j] = t;
+                i++; j--;
+            }
+            /* [lo, j] <= pivot <= [j + 1, hi): recurse on the smaller side */
+            size_t l1 = lo, h1 = j + 1, l2 = j + 1, h2 = hi;
+            if (h1 - l1 > h2 - l2) { size_t t = l1; l1 = l2; l2 = t; t = h1; h1 = h2; h2 = t; }
+            stack[sp++] = l2;
+            stack[sp++] = h2;
+            lo = l1;
+            hi = h1;
+        }
+        insertion_u64(a + lo, hi - lo);
+        if (sp == 0) return;
+        hi = stack[--sp];
+        lo = stack[--sp];
+    }
+}

@@ -13,6 +13,9 @@ typedef struct retold__keyed {
 /* Sort a[0..n) by key (stable), using tmp[0..n) as scratch. */
 void retold__radix_keyed(retold__keyed *a, retold__keyed *tmp, size_t n);
 
+/* Sort a[0..n) ascending, using tmp[0..n) as scratch (radix / any size;
+ * sort: quicksort for small n, radix above). */
+void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 /* Sort a[0..n) ascending, using tmp[0..n) as scratch. */
 void retold__radix_u64(uint64_t *a, uint64_t *tmp, size_t n);
 

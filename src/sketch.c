@@ -13,6 +13,7 @@
 #include "retold/lsh.h"
 #include "retold/views.h"
 #include "retold/error.h"
+#include "radix.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +32,13 @@ struct retold_sketcher {
     retold_tokenizer *tk;
     retold_views *views;
     viewbuf vb[RETOLD_VIEW_COUNT];
-    uint64_t *set;           /* open addressing, 0 = free slot */
+    uint64_t *set;           /* open addressing; a slot is in use when its
+                                epoch is the current one (no clearing) */
+    uint32_t *epoch;
+    uint32_t cur_epoch;
     size_t capset;
+    uint64_t *scratch;       /* radix sort scratch */
+    size_t capscratch;
     retold_shingle_filter filter;
     void *filter_ctx;
     uint64_t *kept;          /* shingles that pass the filter */
@@ -120,6 +126,8 @@ void retold_sketcher_free(retold_sketcher *s)
     retold_views_free(s->views);
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) free(s->vb[v].h);
     free(s->set);
+    free(s->epoch);
+    free(s->scratch);
     free(s->kept);
     free(s);
 }
@@ -143,16 +151,25 @@ static size_t count_distinct(retold_sketcher *s, const uint64_t *h, size_t n)
         uint64_t *t = realloc(s->set, cap * sizeof *t);
         if (!t) return (size_t)-1;
         s->set = t;
+        uint32_t *e = calloc(cap, sizeof *e);
+        if (!e) return (size_t)-1;
+        free(s->epoch);
+        s->epoch = e;
         s->capset = cap;
+        s->cur_epoch = 0;
     }
-    memset(s->set, 0, cap * sizeof *s->set);
+    if (++s->cur_epoch == 0) {                 /* wrapped: clear once */
+        memset(s->epoch, 0, s->capset * sizeof *s->epoch);
+        s->cur_epoch = 1;
+    }
+    /* Probe within the first `cap` slots of the (possibly larger) table. */
     size_t mask = cap - 1, distinct = 0;
+    const uint32_t e = s->cur_epoch;
     for (size_t i = 0; i < n; i++) {
-        uint64_t x = h[i] | 1;          /* never 0; merging two hashes that
-                                           differ only in bit 0: p = 2^-63 */
+        uint64_t x = h[i];
         size_t j = (size_t)(x >> 17) & mask;
-        while (s->set[j] && s->set[j] != x) j = (j + 1) & mask;
-        if (!s->set[j]) { s->set[j] = x; distinct++; }
+        while (s->epoch[j] == e && s->set[j] != x) j = (j + 1) & mask;
+        if (s->epoch[j] != e) { s->epoch[j] = e; s->set[j] = x; distinct++; }
     }
     return distinct;
 }
@@ -256,7 +273,17 @@ int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t *
     if (view < 0 || view >= RETOLD_VIEW_COUNT || !(s->p.views & (1u << view))) return RETOLD_INVAL;
     viewbuf *b = &s->vb[view];
     if (!b->sorted) {
-        b->n = retold_shingle_unique(b->h, b->n);
+        if (b->n > s->capscratch) {
+            uint64_t *t = realloc(s->scratch, b->n * sizeof *t);
+            if (!t) return RETOLD_NOMEM;
+            s->scratch = t;
+            s->capscratch = b->n;
+        }
+        retold__sort_u64(b->h, s->scratch, b->n);
+        size_t k = b->n ? 1 : 0;
+        for (size_t i = 1; i < b->n; i++)
+            if (b->h[i] != b->h[k - 1]) b->h[k++] = b->h[i];
+        b->n = k;
         b->sorted = 1;
     }
     *h = b->h;

@@ -30,6 +30,10 @@ struct retold_tokenizer {
 /* ASCII tables, filled once (deterministic, no locale). */
 static unsigned char ascii_class[128];
 static char ascii_fold[128];
+static unsigned char word_fold[256];  /* folded byte of an ASCII letter or
+                                         digit; 0 for anything else, and for
+                                         every byte >= 0x80 */
+static unsigned char is_letter[256];
 static int ascii_ready;
 
 static void ascii_init(void)
@@ -38,6 +42,9 @@ static void ascii_init(void)
     for (int c = 0; c < 128; c++) {
         ascii_class[c] = (unsigned char)retold__cclass(c);
         ascii_fold[c] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        int cl = ascii_class[c];
+        word_fold[c] = (unsigned char)((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) ? ascii_fold[c] : 0);
+        is_letter[c] = cl == RETOLD__C_LETTER;
     }
     __atomic_store_n(&ascii_ready, 1, __ATOMIC_RELEASE);
 }
@@ -327,21 +334,30 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                     s.word_flags = start_flags(&s, b >= 'A' && b <= 'Z');
                     s.newline_seen = 0;
                 }
-                /* Tight loop: extend the open word over ASCII letters/digits. */
+                /* Tight loop: extend the open word over ASCII letters and
+                 * digits (one table load, one test, one store per byte). */
                 if ((rc = grow_norm(tk, len - p)) != RETOLD_OK) return rc;
                 char *w = tk->norm + tk->nnorm;
                 size_t q = p;
-                while (q < len && t[q] < 0x80) {
-                    int c2 = ascii_class[t[q]];
-                    if (c2 == RETOLD__C_LETTER) s.digits_only = 0;
-                    else if (c2 == RETOLD__C_DIGIT) s.group_len++;
-                    else break;
-                    *w++ = ascii_fold[t[q]];
+                unsigned letters = 0;
+                unsigned char c2;
+                while (q < len && (c2 = word_fold[t[q]]) != 0) {
+                    letters |= is_letter[t[q]];
+                    *w++ = (char)c2;
                     q++;
                 }
+                if (letters) s.digits_only = 0;
+                else s.group_len += (unsigned)(q - p);      /* all digits */
                 tk->nnorm = (size_t)(w - tk->norm);
                 s.word_end = (uint32_t)q;
                 p = q;
+                /* The common end of a word: one ASCII space.  Outside numbers
+                 * (digit groups) and dense runs it only closes the word. */
+                if (q < len && t[q] == ' ' && !s.digits_only) {
+                    if ((rc = end_word(&s)) != RETOLD_OK) return rc;
+                    s.newline_seen = 0;
+                    p = q + 1;
+                }
                 continue;
             }
             if (cl == RETOLD__C_SPACE && !s.in_word && !s.dense_prev) {

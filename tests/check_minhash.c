@@ -36,6 +36,35 @@ START_TEST(test_shingle_words)
 }
 END_TEST
 
+/* private sorts (src/radix.h), checked against qsort */
+void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
+void retold__radix_u64(uint64_t *a, uint64_t *tmp, size_t n);
+
+static int cmp64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+START_TEST(test_sorts)
+{
+    uint64_t seed = 5;
+    static uint64_t a[10000], b[10000], c[10000], tmp[10000];
+    for (int iter = 0; iter < 300; iter++) {
+        size_t n = tu_rand(&seed) % (iter < 250 ? 300 : 10000);
+        uint64_t mod = iter % 3 == 0 ? 7 : UINT64_MAX;      /* many duplicates */
+        for (size_t i = 0; i < n; i++) a[i] = b[i] = c[i] = tu_rand(&seed) % mod;
+        if (iter % 5 == 0) for (size_t i = 0; i < n; i++) a[i] = b[i] = c[i] = i;       /* sorted */
+        if (iter % 7 == 0) for (size_t i = 0; i < n; i++) a[i] = b[i] = c[i] = n - i;   /* reversed */
+        qsort(a, n, sizeof a[0], cmp64);
+        retold__sort_u64(b, tmp, n);
+        retold__radix_u64(c, tmp, n);
+        ck_assert_int_eq(memcmp(a, b, n * sizeof a[0]), 0);
+        ck_assert_int_eq(memcmp(a, c, n * sizeof a[0]), 0);
+    }
+}
+END_TEST
+
 START_TEST(test_unique_intersection)
 {
     uint64_t a[] = { 5, 1, 5, 3, 9, 1 }, b[] = { 3, 4, 9, 9 };
@@ -119,6 +148,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_shingle_words);
+    tcase_add_test(tc, test_sorts);
     tcase_add_test(tc, test_unique_intersection);
     tcase_add_test(tc, test_oracle_128);
     tcase_add_test(tc, test_oracle_256);
