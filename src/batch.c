@@ -65,6 +65,7 @@ struct retold_batch {
     arena meta;               /* per document: 3 x (u32 length, bytes);
                                  length UINT32_MAX = absent */
     uint64_t *fingerprint;    /* hash of the token sequence: duplicates */
+    uint64_t *place;          /* (file_no << 40) | line, for pass 2 */
     /* duplicate-id detection: open addressing over doc index + 1 */
     uint32_t *idtab;
     size_t idcap;
@@ -143,6 +144,7 @@ void retold_batch_free(retold_batch *b)
     free(b->meta_off);
     free(b->meta.data);
     free(b->fingerprint);
+    free(b->place);
     free(b->idtab);
     free(b->pairs);
     free(b->cluster);
@@ -237,6 +239,9 @@ static int grow_docs(retold_batch *b)
     io = realloc(b->fingerprint, cap * sizeof *io);
     if (!io) return RETOLD_NOMEM;
     b->fingerprint = io;
+    io = realloc(b->place, cap * sizeof *io);
+    if (!io) return RETOLD_NOMEM;
+    b->place = io;
     b->cap = cap;
     return RETOLD_OK;
 }
@@ -315,6 +320,22 @@ static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
     return m;
 }
 
+/* Pass 2 reads only the records at the wanted places (in order, so a
+ * cursor suffices). */
+struct wanted {
+    uint64_t *place;          /* places of the needed documents, in order */
+    uint32_t *doc;            /* their document indexes */
+    size_t n, next, seek;     /* count; next record to map; filter cursor */
+};
+
+static int wanted_place(void *ctx, uint32_t file_no, uint64_t line)
+{
+    struct wanted *w = ctx;
+    uint64_t key = ((uint64_t)file_no << 40) | (line & ((1ULL << 40) - 1));
+    while (w->seek < w->n && w->place[w->seek] < key) w->seek++;
+    return w->seek < w->n && w->place[w->seek] == key;
+}
+
 static int boilerplate(void *ctx, int view, uint64_t h)
 {
     const retold_batch *b = ctx;
@@ -339,6 +360,7 @@ typedef struct shared {
     int pass;                 /* 1: sketch, 2: exact sets */
     /* pass 2 */
     const uint8_t *need;
+    struct wanted want[2];
     uint64_t **sets;          /* per doc: [count, hashes...] */
 } shared;
 
@@ -435,13 +457,13 @@ static int read_chunk(worker *w)
             continue;
         }
         if (sh->pass == 2) {
-            size_t d = (size_t)rec.index + (sh->side == 1 ? b->n0 : 0);
+            /* the reader returns only needed documents, in input order */
+            size_t d = sh->want[sh->side].doc[sh->want[sh->side].next++];
             size_t len;
             const char *id = d < b->n ? retold_batch_id(b, d, &len) : NULL;
             if (!id || len != rec.id_len || memcmp(id, rec.id, len) != 0)
                 return set_err(b, RETOLD_IO, "%s: input changed while it was being read (record %llu)",
                                rec.path, (unsigned long long)rec.index + 1);
-            if (!sh->need[d]) continue;
             if ((rc = add_job(w, d, rec.text, rec.text_len, rec.lang, rec.lang_len)) != RETOLD_OK) return rc;
             continue;
         }
@@ -452,6 +474,7 @@ static int read_chunk(worker *w)
         if ((rc = arena_put(&b->ids, rec.id, rec.id_len)) != RETOLD_OK) return rc;
         b->id_off[d + 1] = b->ids.len;
         b->side[d] = (uint8_t)sh->side;
+        b->place[d] = ((uint64_t)rec.file_no << 40) | (rec.line & ((1ULL << 40) - 1));
         b->meta_off[d] = b->meta.len;
         if ((rc = meta_put(&b->meta, rec.source, rec.source_len)) != RETOLD_OK ||
             (rc = meta_put(&b->meta, rec.date, rec.date_len)) != RETOLD_OK ||
@@ -863,14 +886,36 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
                 need[cand[i] >> 32] = 1;
                 need[(uint32_t)cand[i]] = 1;
             }
-        retold_reader_rewind(b->rd[0]);
-        if (b->rd[1]) retold_reader_rewind(b->rd[1]);
         memset(&sh, 0, sizeof sh);
+        for (int side = 0; side < 2; side++) {
+            struct wanted *wt = &sh.want[side];
+            size_t first = side ? b->n0 : 0, last = side ? b->n : b->n0, m = 0;
+            for (size_t d = first; d < last; d++) m += need[d];
+            wt->place = malloc((m ? m : 1) * sizeof *wt->place);
+            wt->doc = malloc((m ? m : 1) * sizeof *wt->doc);
+            if (!wt->place || !wt->doc) { rc = RETOLD_NOMEM; goto out_want; }
+            for (size_t d = first; d < last; d++)
+                if (need[d]) { wt->place[wt->n] = b->place[d]; wt->doc[wt->n++] = (uint32_t)d; }
+            if (b->rd[side]) {
+                retold_reader_rewind(b->rd[side]);
+                retold_reader_set_filter(b->rd[side], wanted_place, wt);
+            }
+        }
         sh.b = b;
         sh.pass = 2;
         sh.need = need;
         sh.sets = sets;
-        if ((rc = run_workers(b, &sh)) != RETOLD_OK) goto out;
+        rc = run_workers(b, &sh);
+        for (int side = 0; side < 2; side++)
+            if (b->rd[side]) retold_reader_set_filter(b->rd[side], NULL, NULL);
+        if (rc == RETOLD_OK)
+            for (int side = 0; side < 2; side++)
+                if (sh.want[side].next != sh.want[side].n)
+                    rc = set_err(b, RETOLD_IO, "input changed while it was being read (%zu of %zu documents found again)",
+                                 sh.want[side].next, sh.want[side].n);
+out_want:
+        for (int side = 0; side < 2; side++) { free(sh.want[side].place); free(sh.want[side].doc); }
+        if (rc != RETOLD_OK) goto out;
     }
     b->pairs = malloc((nkeep ? nkeep : 1) * sizeof *b->pairs);
     if (!b->pairs) { rc = RETOLD_NOMEM; goto out; }

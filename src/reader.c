@@ -62,6 +62,9 @@ struct retold_reader {
     retold__buf text;          /* text documents */
     char *file_path;           /* path of a text document */
     uint64_t index;
+    uint32_t file_no;          /* files opened so far in this pass */
+    retold_place_filter filter;
+    void *filter_ctx;
     uint64_t skipped, skipped_binary;
     char err[1024];
 };
@@ -124,6 +127,12 @@ int retold_reader_open(retold_reader **out, const char *const *paths, size_t n,
 }
 
 const char *retold_reader_errmsg(const retold_reader *r) { return r->err; }
+
+void retold_reader_set_filter(retold_reader *r, retold_place_filter fn, void *ctx)
+{
+    r->filter = fn;
+    r->filter_ctx = ctx;
+}
 uint64_t retold_reader_skipped(const retold_reader *r) { return r->skipped; }
 uint64_t retold_reader_skipped_binary(const retold_reader *r) { return r->skipped_binary; }
 
@@ -166,6 +175,7 @@ int retold_reader_rewind(retold_reader *r)
     r->cur = 0;
     r->pass++;
     r->index = 0;
+    r->file_no = 0;
     r->err[0] = 0;
     return RETOLD_OK;
 }
@@ -229,6 +239,7 @@ static int spool_stdin(retold_reader *r)
 
 static int open_stream(retold_reader *r, const char *path, int fd)
 {
+    r->file_no++;                      /* counted whether or not it opens */
     r->gz = fd >= 0 ? gzdopen(fd, "rb") : gzopen(path, "rb");
     if (!r->gz) {
         if (fd >= 0) close(fd);
@@ -366,6 +377,7 @@ static int next_jsonl(retold_reader *r, retold_record *rec)
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
         if (k == len) continue;                         /* blank line */
+        if (r->filter && !r->filter(r->filter_ctx, r->file_no - 1, r->line)) continue;
         retold__json_field f[NFIELDS] = {
             { .name = r->o.id_field }, { .name = r->o.text_field },
             { .name = r->o.source_field }, { .name = r->o.date_field },
@@ -403,6 +415,7 @@ static int next_jsonl(retold_reader *r, retold_record *rec)
         rec->raw_len = len;
         rec->path = r->path;
         rec->line = r->line;
+        rec->file_no = r->file_no - 1;
         return RETOLD_OK;
     }
 }
@@ -411,6 +424,10 @@ static int next_jsonl(retold_reader *r, retold_record *rec)
  * error, or 1 for a binary file (NUL bytes) that is skipped. */
 static int read_text_file(retold_reader *r, const char *path, int in_dir)
 {
+    if (r->filter && !r->filter(r->filter_ctx, r->file_no, 0)) {
+        r->file_no++;                  /* the same numbering as a full pass */
+        return 2;                      /* passed over */
+    }
     int rc = open_stream(r, path, -1);
     if (rc != RETOLD_OK) return rc;
     r->text.len = 0;
@@ -583,6 +600,7 @@ static int text_record(retold_reader *r, const char *path, const char *id, retol
     rec->text = r->text.data ? r->text.data : "";
     rec->text_len = r->text.len;
     rec->path = r->file_path;
+    rec->file_no = r->file_no - 1;
     return RETOLD_OK;
 }
 
@@ -610,6 +628,7 @@ int retold_reader_next(retold_reader *r, retold_record *rec)
             break;
         case KIND_TEXT:
             rc = read_text_file(r, in->path, 0);
+            if (rc == 2) break;                             /* filtered */
             if (rc == RETOLD_OK) {
                 close_current(r);
                 r->cur++;
@@ -624,7 +643,7 @@ int retold_reader_next(retold_reader *r, retold_record *rec)
             while (r->file_cur < r->files.n) {
                 const char *p = r->files.v[r->file_cur++];
                 rc = read_text_file(r, p, 1);
-                if (rc == 1) continue;                      /* binary */
+                if (rc == 1 || rc == 2) continue;           /* binary, filtered */
                 if (rc != RETOLD_OK) {
                     if (rc == RETOLD_NOMEM || !skip_bad(r)) return rc;
                     continue;

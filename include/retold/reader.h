@@ -74,6 +74,9 @@ typedef struct retold_record {
     const char *path;    /* NUL-terminated: the input file's path */
     uint64_t line;       /* 1-based line of a JSONL record, 0 for text */
     uint64_t index;      /* 0-based position among the records returned */
+    uint32_t file_no;    /* 0-based number of the file (or stream) in the
+                            order the reader opens them: with `line`, a
+                            record's place, the same in every pass */
 } retold_record;
 
 typedef struct retold_reader retold_reader;
@@ -86,6 +89,13 @@ int retold_reader_open(retold_reader **out, const char *const *paths, size_t n,
 /* Next record: RETOLD_OK, RETOLD_EOF at the end, or an error (the reader is
  * then finished; retold_reader_errmsg says what and where). */
 int retold_reader_next(retold_reader *r, retold_record *rec);
+
+/* A filter on places: return non-zero to read the record at (file_no,
+ * line) (line 0: a whole text file), zero to pass over it without parsing
+ * or reading it.  Records passed over do not count in rec.index.  NULL
+ * reads everything (the default). */
+typedef int (*retold_place_filter)(void *ctx, uint32_t file_no, uint64_t line);
+void retold_reader_set_filter(retold_reader *r, retold_place_filter fn, void *ctx);
 
 /* Start again from the first input.  Warnings are not repeated. */
 int retold_reader_rewind(retold_reader *r);
