@@ -272,6 +272,39 @@ START_TEST(test_directory)
 }
 END_TEST
 
+static int keep_even_lines(void *ctx, uint32_t file_no, uint64_t line)
+{
+    (void)ctx;
+    return file_no == 0 && line % 2 == 0;
+}
+
+START_TEST(test_place_filter)
+{
+    const char *data = "{\"id\":\"a\",\"text\":\"x\"}\n{\"id\":\"b\",\"text\":\"y\"}\n"
+                       "{broken\n{\"id\":\"d\",\"text\":\"w\"}\n";
+    write_file("f.jsonl", data, strlen(data));
+    const char *p = path_of("f.jsonl");
+    retold_reader *r;
+    retold_record rec;
+    ck_assert_int_eq(retold_reader_open(&r, &p, 1, NULL), RETOLD_OK);
+    retold_reader_set_filter(r, keep_even_lines, NULL);
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_OK);
+    ck_assert_int_eq(rec.id[0], 'b');
+    ck_assert_uint_eq(rec.line, 2);
+    ck_assert_uint_eq(rec.file_no, 0);
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_OK);   /* line 3 never parsed */
+    ck_assert_int_eq(rec.id[0], 'd');
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_EOF);
+    /* without the filter the broken line stops the reader */
+    retold_reader_set_filter(r, NULL, NULL);
+    ck_assert_int_eq(retold_reader_rewind(r), RETOLD_OK);
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_OK);
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_OK);
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_PARSE);
+    retold_reader_close(r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("reader");
@@ -283,6 +316,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_encodings_and_files);
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_directory);
+    tcase_add_test(tc, test_place_filter);
     suite_add_tcase(s, tc);
     return s;
 }
