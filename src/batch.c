@@ -320,6 +320,11 @@ static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
     return m;
 }
 
+static inline uint64_t set_fp(uint64_t h)
+{
+    return ((h >> 32) & ~(uint64_t)1) | (h & 1);
+}
+
 /* Pass 2 reads only the records at the wanted places (in order, so a
  * cursor suffices). */
 struct wanted {
@@ -361,7 +366,7 @@ typedef struct shared {
     /* pass 2 */
     const uint8_t *need;
     struct wanted want[2];
-    uint64_t **sets;          /* per doc: [count, hashes...] */
+    uint32_t **sets;          /* per doc: [count, fingerprints...] per view */
 } shared;
 
 typedef struct worker {
@@ -376,7 +381,7 @@ typedef struct worker {
     char *lang;
     uint64_t *fingerprint;
     uint8_t *empty;
-    uint64_t **sets;          /* pass 2 results */
+    uint32_t **sets;          /* pass 2 results */
     uint64_t tokens, bytes, invalid;
     int rc;
 } worker;
@@ -537,22 +542,34 @@ static int sketch_chunk(worker *w)
             w->empty[i] = info.shingles == 0;
             w->fingerprint[i] = info.fingerprint;
         } else {
-            /* all views' sorted sets, each as [count, hashes...] */
+            /* all views' sets as sorted 32-bit fingerprints, [count, fp...]
+             * per view: half the memory of the 64-bit hashes.  fp keeps bit
+             * 0 (the cross view's key bit) and the high 31 bits of the hash;
+             * two different shingles of a pair agree by chance with
+             * probability 2^-31 each (a 700 x 700 pair: 2e-4 expected false
+             * shared shingles, i.e. J off by < 0.002 once in 5,000 pairs). */
             const uint64_t *h[RETOLD_VIEW_COUNT];
-            size_t n[RETOLD_VIEW_COUNT], total = 0;
+            size_t n[RETOLD_VIEW_COUNT], total = 0, most = 0;
             for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
                 n[v] = 0;
                 if (retold_sketcher_view_shingles(w->sk, v, &h[v], &n[v]) != RETOLD_OK) continue;
                 total += n[v] + 1;
+                most = n[v] > most ? n[v] : most;
             }
-            uint64_t *set = malloc((total ? total : 1) * sizeof *set), *q = set;
-            if (!set) return RETOLD_NOMEM;
+            uint64_t *fp = malloc((2 * most + 1) * sizeof *fp);
+            uint32_t *set = malloc((total ? total : 1) * sizeof *set), *q = set;
+            if (!set || !fp) { free(set); free(fp); return RETOLD_NOMEM; }
             for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
                 if (!(b->p.views & (1u << v))) continue;
-                *q++ = n[v];
-                memcpy(q, h[v], n[v] * sizeof *q);
-                q += n[v];
+                for (size_t x = 0; x < n[v]; x++) fp[x] = set_fp(h[v][x]);
+                retold__sort_u64(fp, fp + most, n[v]);
+                size_t u = 0;
+                for (size_t x = 0; x < n[v]; x++)
+                    if (u == 0 || fp[x] != fp[u - 1]) fp[u++] = fp[x];
+                *q++ = (uint32_t)u;
+                for (size_t x = 0; x < u; x++) *q++ = (uint32_t)fp[x];
             }
+            free(fp);
             w->sets[i] = set;
         }
     }
@@ -709,27 +726,50 @@ static int cluster(retold_batch *b)
     return RETOLD_OK;
 }
 
-/* The sets of a document's pass-2 record ([count, hashes...] for each view
- * present, in view order). */
-static void record_sets(const retold_batch *b, const uint64_t *rec, retold__sets *s)
+/* The sets of a document's pass-2 record ([count, fp...] for each view
+ * present, in view order), widened into scratch for retold__similarity. */
+static void record_sets(const retold_batch *b, const uint32_t *rec, retold__sets *s, uint64_t *scratch)
 {
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
         s->h[v] = NULL;
         s->n[v] = 0;
         if (!(b->p.views & (1u << v))) continue;
-        s->n[v] = (size_t)rec[0];
-        s->h[v] = rec + 1;
-        rec += 1 + rec[0];
+        size_t n = rec[0];
+        for (size_t i = 0; i < n; i++) scratch[i] = rec[1 + i];
+        s->n[v] = n;
+        s->h[v] = scratch;
+        scratch += n;
+        rec += 1 + n;
     }
 }
 
-/* Exact per-view similarities of one pair, and its relation. */
-static void classify_exact(const retold_batch *b, retold_pair *pr, const uint64_t *ra, const uint64_t *rc)
+static size_t record_len(const retold_batch *b, const uint32_t *rec)
 {
+    size_t total = 0;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        if (!(b->p.views & (1u << v))) continue;
+        total += rec[0];
+        rec += 1 + rec[0];
+    }
+    return total;
+}
+
+/* Exact per-view similarities of one pair, and its relation.  scratch holds
+ * the widened sets of both documents. */
+static int classify_exact(const retold_batch *b, retold_pair *pr, const uint32_t *ra, const uint32_t *rc,
+                          uint64_t **scratch, size_t *cap)
+{
+    size_t need = record_len(b, ra) + record_len(b, rc) + 1;
+    if (need > *cap) {
+        uint64_t *t = realloc(*scratch, need * sizeof *t);
+        if (!t) return RETOLD_NOMEM;
+        *scratch = t;
+        *cap = need;
+    }
     retold__sets sa, sc;
     retold_similarity sim;
-    record_sets(b, ra, &sa);
-    record_sets(b, rc, &sc);
+    record_sets(b, ra, &sa, *scratch);
+    record_sets(b, rc, &sc, *scratch + record_len(b, ra));
     retold__similarity(&sa, &sc, &sim, pr->view_jaccard, pr->view_containment);
     const char *la = b->lang + (size_t)pr->a * RETOLD_LANG_LEN, *lc = b->lang + (size_t)pr->b * RETOLD_LANG_LEN;
     sim.same_lang = (!strcmp(la, "und") || !strcmp(lc, "und")) ? -1 : !strcmp(la, lc);
@@ -738,6 +778,7 @@ static void classify_exact(const retold_batch *b, retold_pair *pr, const uint64_
     pr->containment = pr->view_containment[RETOLD_VIEW_SURFACE];
     pr->relation = retold_relation_classify(&sim, b->p.threshold, &pr->score);
     pr->flags |= RETOLD_PAIR_EXACT;
+    return RETOLD_OK;
 }
 
 /* Keep each document's top_k pairs by (relation, score); with a reference
@@ -856,7 +897,9 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     uint8_t *decide = malloc(ncand ? ncand : 1);
     float *est = malloc((ncand ? ncand : 1) * sizeof *est);
     uint8_t *need = NULL;
-    uint64_t **sets = NULL;
+    uint32_t **sets = NULL;
+    uint64_t *wide = NULL;
+    size_t capwide = 0;
     if (!decide || !est) { rc = RETOLD_NOMEM; goto out; }
     size_t nexact = 0, nkeep = 0;
     for (size_t i = 0; i < ncand; i++) {
@@ -928,7 +971,7 @@ out_want:
         pr.b = y;
         pr.jaccard = est[i];
         if (decide[i] == DECIDE_EXACT) {
-            classify_exact(b, &pr, sets[x], sets[y]);
+            if ((rc = classify_exact(b, &pr, sets[x], sets[y], &wide, &capwide)) != RETOLD_OK) goto out;
             if (pr.relation == RETOLD_REL_NONE) continue;
         } else {
             const uint32_t *dx = b->distinct + (size_t)x * RETOLD_VIEW_COUNT, *dy = b->distinct + (size_t)y * RETOLD_VIEW_COUNT;
@@ -966,6 +1009,7 @@ out:
     free(est);
     free(need);
     free(cand);
+    free(wide);
     if (rc != RETOLD_OK) {
         if (!b->err[0]) set_err(b, rc, "%s", retold_strerror(rc));
         return rc;
