@@ -93,6 +93,27 @@ START_TEST(test_rewrite_view_stems_and_quotes)
 }
 END_TEST
 
+START_TEST(test_stemming_per_language)
+{
+    /* inflected forms share rewrite shingles once stemmed in their language */
+    static const char *const pairs[][3] = {
+        { "en", "The soldiers were leaving the occupied cities quickly", "A soldier leaves the occupied city quickly" },
+        { "de", "Die russischen Soldaten verlassen die besetzten Gebiete schnell", "Der russische Soldat verlässt das besetzte Gebiet schnell" },
+        { "fr", "Les soldats russes quittent rapidement les villes occupées", "Le soldat russe quitte rapidement la ville occupée" },
+        { "es", "Los soldados rusos abandonan rápidamente las ciudades ocupadas", "El soldado ruso abandona rápidamente la ciudad ocupada" },
+        { "ru", "Российские солдаты быстро покидают оккупированные города", "Российский солдат быстро покидает оккупированный город" },
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        retold_comparison c = cmp_texts(pairs[i][1], pairs[i][0], pairs[i][2], pairs[i][0]);
+        ck_assert_msg(c.pair.view_jaccard[RETOLD_VIEW_REWRITE] >= 0.3f, "%s: rewrite J %.3f",
+                      pairs[i][0], c.pair.view_jaccard[RETOLD_VIEW_REWRITE]);
+        ck_assert_msg(c.pair.view_jaccard[RETOLD_VIEW_SURFACE] < 0.2f, "%s: surface J %.3f",
+                      pairs[i][0], c.pair.view_jaccard[RETOLD_VIEW_SURFACE]);
+        retold_comparison_release(&c);
+    }
+}
+END_TEST
+
 START_TEST(test_seed_relations)
 {
     /* 000 and 001 are one story rewritten through translation; every other
@@ -222,6 +243,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_language);
     tcase_add_test(tc, test_cross_view_names);
     tcase_add_test(tc, test_rewrite_view_stems_and_quotes);
+    tcase_add_test(tc, test_stemming_per_language);
     tcase_add_test(tc, test_seed_relations);
     tcase_add_test(tc, test_relation_rule);
     tcase_add_test(tc, test_alignment_offsets);
