@@ -108,34 +108,71 @@ int retold_align(const char *a, size_t la, const char *b, size_t lb,
     return rc;
 }
 
-/* Names and numbers of A that B also has, first occurrences. */
+/* Open-addressing set of 64-bit keys (0 = empty; keys are never 0). */
+typedef struct keyset { uint64_t *k; size_t mask; } keyset;
+
+static int keyset_init(keyset *s, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 2) cap *= 2;
+    s->k = calloc(cap, sizeof *s->k);
+    s->mask = cap - 1;
+    return s->k ? 0 : -1;
+}
+
+/* Insert x; returns 1 if it was new. */
+static int keyset_add(keyset *s, uint64_t x)
+{
+    size_t j = (size_t)(x >> 7) & s->mask;
+    while (s->k[j] && s->k[j] != x) j = (j + 1) & s->mask;
+    if (s->k[j]) return 0;
+    s->k[j] = x;
+    return 1;
+}
+
+/* Position of x's first occurrence, stored as the value table v[] beside a
+ * keyset of the same shape. */
+static size_t keyset_find(const keyset *s, uint64_t x)
+{
+    size_t j = (size_t)(x >> 7) & s->mask;
+    while (s->k[j] && s->k[j] != x) j = (j + 1) & s->mask;
+    return s->k[j] ? j : (size_t)-1;
+}
+
+/* Names and numbers of A that B also has, first occurrences, in A's order.
+ * O(|A| + |B|). */
 static int shared_keys(retold_views *v, const retold_token *ta, size_t na, const char *norm_a,
                        const char *lang_a, const retold_token *tb, size_t nb, const char *norm_b,
                        const char *lang_b, retold_comparison *c)
 {
     uint64_t *ka = calloc(na + 1, sizeof *ka), *kb = calloc(nb + 1, sizeof *kb);
+    keyset first_b = {0}, seen_a = {0};
+    uint32_t *pos_b = NULL;
     int rc = RETOLD_NOMEM;
-    if (!ka || !kb) goto out;
+    if (!ka || !kb || keyset_init(&first_b, nb) || keyset_init(&seen_a, na)) goto out;
+    pos_b = malloc((first_b.mask + 1) * sizeof *pos_b);
+    if (!pos_b) goto out;
     retold_views_keys(v, ta, na, norm_a, lang_a, ka);
     retold_views_keys(v, tb, nb, norm_b, lang_b, kb);
+    for (size_t j = 0; j < nb; j++)                   /* B's first occurrences */
+        if (kb[j] && keyset_add(&first_b, kb[j])) pos_b[keyset_find(&first_b, kb[j])] = (uint32_t)j;
     for (size_t i = 0; i < na; i++) {
-        if (!ka[i]) continue;
-        int seen = 0;
-        for (size_t p = 0; p < i && !seen; p++) seen = ka[p] == ka[i];
-        if (seen) continue;
-        for (size_t j = 0; j < nb; j++) {
-            if (kb[j] != ka[i]) continue;
-            retold_shared_key *q = realloc(c->keys, (c->nkeys + 1) * sizeof *q);
-            if (!q) goto out;
-            c->keys = q;
-            c->keys[c->nkeys++] = (retold_shared_key){ ta[i].start, ta[i].end, tb[j].start, tb[j].end };
-            break;
-        }
+        if (!ka[i] || !keyset_add(&seen_a, ka[i])) continue;
+        size_t slot = keyset_find(&first_b, ka[i]);
+        if (slot == (size_t)-1) continue;
+        size_t j = pos_b[slot];
+        retold_shared_key *q = realloc(c->keys, (c->nkeys + 1) * sizeof *q);
+        if (!q) goto out;
+        c->keys = q;
+        c->keys[c->nkeys++] = (retold_shared_key){ ta[i].start, ta[i].end, tb[j].start, tb[j].end };
     }
     rc = RETOLD_OK;
 out:
     free(ka);
     free(kb);
+    free(first_b.k);
+    free(seen_a.k);
+    free(pos_b);
     return rc;
 }
 
