@@ -277,7 +277,7 @@ static int process(scan *s, int32_t c, int cl, int upper, int compose,
         s->sent_pending = 1;
         break;
     case RETOLD__C_NEWLINE:
-        if (c == '\r') break;                        /* CRLF counts once */
+        if (c == '\r') return RETOLD_OK;           /* CR LF is one line end */
         if (s->newline_seen) {                       /* blank line: paragraph */
             s->sent_pending = 1;
             s->quoted = 0;

@@ -97,6 +97,25 @@ START_TEST(test_flags_offsets)
 }
 END_TEST
 
+START_TEST(test_crlf_paragraphs)
+{
+    /* CR LF line ends mark paragraphs (and close quotes) as LF does */
+    const char *lf = "\"An open quote\n\nNew paragraph here";
+    const char *crlf = "\"An open quote\r\n\r\nNew paragraph here";
+    retold_tokenizer *a = retold_tokenizer_new(0, 0), *b = retold_tokenizer_new(0, 0);
+    const retold_token *ta, *tb;
+    size_t na, nb;
+    ck_assert_int_eq(retold_tokenize(a, lf, strlen(lf), &ta, &na), RETOLD_OK);
+    ck_assert_int_eq(retold_tokenize(b, crlf, strlen(crlf), &tb, &nb), RETOLD_OK);
+    ck_assert_uint_eq(na, nb);
+    for (size_t i = 0; i < na; i++) ck_assert_uint_eq(ta[i].flags, tb[i].flags);
+    ck_assert(tb[3].flags & RETOLD_TOK_SENT);
+    ck_assert(!(tb[3].flags & RETOLD_TOK_QUOTED));
+    retold_tokenizer_free(a);
+    retold_tokenizer_free(b);
+}
+END_TEST
+
 START_TEST(test_invalid_bytes)
 {
     const char in[] = "abc\xff\xfe" "def\xed\xa0\x80" "ghi";     /* surrogate encoded */
@@ -212,6 +231,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_words);
     tcase_add_test(tc, test_dense_scripts);
     tcase_add_test(tc, test_flags_offsets);
+    tcase_add_test(tc, test_crlf_paragraphs);
     tcase_add_test(tc, test_invalid_bytes);
     tcase_add_test(tc, test_fastpath_random);
     tcase_add_test(tc, test_fastpath_real);
