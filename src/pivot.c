@@ -64,7 +64,7 @@
 #define SENSES_MAX     8                /* senses read per entry */
 #define WORDS_MAX      8                /* English words read per sense */
 #define NONE           UINT32_MAX
-#define PHRASE_WEIGHT  2520u            /* 1/k for the k-th phrase, k = 1..10 */
+#define PHRASE_WEIGHT  5040u            /* divisible by 1..8 and 1..8 squared-ish */
 #define DEFAULT_DIR    "/usr/share/dictd"
 
 #define TRY(expr) do { if ((rc = (expr)) != RETOLD_OK) goto out; } while (0)
@@ -495,9 +495,10 @@ static int read_sense(builder *b, const char *s, size_t len, unsigned sense)
     int rc = retold_tokenize(b->tk, b->clean, n, &t, &nt);
     if (rc) return rc;
     const char *norm = retold_tokenizer_norm(b->tk);
-    unsigned pos = 0, phrase = 0;
+    struct { uint32_t id; unsigned phrase; } kept[WORDS_MAX];
+    unsigned nkept = 0, phrase = 0, in_phrase[WORDS_MAX] = { 0 };
     size_t at = 0;
-    for (size_t i = 0; i < nt && pos < WORDS_MAX; i++) {
+    for (size_t i = 0; i < nt && nkept < WORDS_MAX; i++) {
         for (; at < t[i].start; at++)          /* phrases: "house, home / dwelling" */
             phrase += b->clean[at] == ',' || b->clean[at] == ';' || b->clean[at] == '/';
         const char *w = norm + t[i].norm;
@@ -507,9 +508,15 @@ static int read_sense(builder *b, const char *s, size_t len, unsigned sense)
         while (j < wl && w[j] >= 'a' && w[j] <= 'z') j++;
         if (j < wl) continue;                    /* IPA, digits, other scripts */
         if (retold_stopwords_is(b->en_stop, w, wl) || is_abbreviation(w, wl)) continue;
-        uint32_t id;
-        if ((rc = sm_intern(&b->p->english, w, wl, &id))) return rc;
-        if ((rc = add_english(b, id, sense, pos++, PHRASE_WEIGHT / (phrase < 9 ? phrase + 1 : 10))))
+        if ((rc = sm_intern(&b->p->english, w, wl, &kept[nkept].id))) return rc;
+        kept[nkept].phrase = phrase < WORDS_MAX ? phrase : WORDS_MAX - 1;
+        in_phrase[kept[nkept].phrase]++;
+        nkept++;
+    }
+    /* weight: 1/k for a word of the k-th phrase, shared among its words */
+    for (unsigned i = 0; i < nkept; i++) {
+        unsigned ph = kept[i].phrase;
+        if ((rc = add_english(b, kept[i].id, sense, i, PHRASE_WEIGHT / (ph + 1) / in_phrase[ph])))
             return rc;
     }
     return RETOLD_OK;
