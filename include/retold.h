@@ -12,6 +12,7 @@
  *   translit.h   scripts to ASCII Latin; the phonetic key of names
  *   stopwords.h  per-language stopword sets (compiled in)
  *   views.h      the rewrite and cross-language views, language detection
+ *   pivot.h      word -> English from FreeDict dictionaries (cross view)
  *   relation.h   the relation of a pair (copy, rewrite, translation, ...)
  *   batch.h      the whole pipeline over a corpus: pairs and clusters
  *   compare.h    two documents: per-view scores and evidence with offsets
@@ -38,6 +39,7 @@
 #include "retold/translit.h"
 #include "retold/stopwords.h"
 #include "retold/views.h"
+#include "retold/pivot.h"
 #include "retold/compare.h"
 #include "retold/overlap.h"
 #include "retold/report.h"
