@@ -573,15 +573,17 @@ static int read_entries(builder *b, const char *dict_path)
     gzFile f = gzopen(dict_path, "rb");
     if (!f) return RETOLD_IO;
     gzbuffer(f, 1u << 17);
-    qsort(b->rec, b->nrec, sizeof *b->rec, by_offset);
+    if (b->nrec) qsort(b->rec, b->nrec, sizeof *b->rec, by_offset);
     for (size_t r = 0; r < b->nrec; r++) {
         const record *rec = &b->rec[r];
         int same = r > 0 && rec->off == rec[-1].off && rec->len == rec[-1].len;
-        if (!same) {
+        if (!same && rec->len == 0) {
+            b->nw = 0;                           /* an empty entry */
+        } else if (!same) {
             while (base + fill < rec->off + rec->len) {
                 if (rec->off > base) {           /* drop what is behind us */
                     size_t drop = rec->off - base < fill ? (size_t)(rec->off - base) : fill;
-                    memmove(win, win + drop, fill - drop);
+                    if (fill > drop) memmove(win, win + drop, fill - drop);
                     fill -= drop;
                     base += drop;
                 }

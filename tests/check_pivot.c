@@ -305,6 +305,8 @@ START_TEST(malformed)
     ck_assert_int_eq(open_text("haus\tB\tL\n", dict, 11), RETOLD_PARSE);
     ck_assert_int_eq(open_text("haus\tZZZZ\tB\n", dict, 11), RETOLD_PARSE);  /* far past the end */
     ck_assert_int_eq(open_text("haus\tA\tBAAAB\n", dict, 11), RETOLD_TOOBIG); /* over 16 MiB */
+    ck_assert_int_eq(open_text("haus\tA\tA\n", dict, 11), RETOLD_OK);          /* empty entry */
+    ck_assert_int_eq(open_text("haus\tA\tA\n", "", 0), RETOLD_OK);             /* ... of an empty file */
     /* a gap before the entry is skipped */
     ck_assert_int_eq(open_text("haus\tF\tG\n", "xxxxxHaus\nhouse\n", 16), RETOLD_OK);
     /* missing files */
