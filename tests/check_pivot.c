@@ -82,19 +82,19 @@ static const char *words(const retold_pivot *p, const char *word, int stem)
 START_TEST(ranking_deu)
 {
     retold_pivot *p = open_fixture("de");
-    /* establishment, house, home are each the first phrase of a sense; df
-     * (senses in the dictionary with the word) orders them: home 3, house 2 */
+    /* establishment, house, home each lead a sense (weight 1); the bytes of
+     * their entries order them: home's has two examples, house's one */
     EXPECT(p, "haus", "home house establishment");
-    /* keys are normalised like tokens: wurde, not würde; dignity (df 3)
-     * before gravitas (df 1) */
+    /* keys are normalised like tokens: wurde, not würde */
     EXPECT(p, "wurde", "dignity gravitas");
     EXPECT(p, "w\xc3\xbcrde", "");
-    /* Recht + recht: right in two senses beats law and quite (second
-     * phrases, half weight), law (df 3) before quite (df 1) */
+    /* Recht + recht: right in two senses (weight 2) beats law and quite
+     * (second phrases, 1/2 each); law's entry is the longer */
     EXPECT(p, "recht", "right law quite");
     /* "human being", "human": once per sense; "member of the human race"
-     * shares one third among three words; Oh before Golly (2nd phrase) */
-    EXPECT(p, "mensch", "human oh golly");
+     * shares 1/3 among three words; Oh (1) ties with human and its entry is
+     * the longer; Golly (1/2) before good (1/6) and member (1/9) */
+    EXPECT(p, "mensch", "oh human golly");
     EXPECT(p, "menschen", "people persons");
     /* one entry, two headwords */
     EXPECT(p, "anstand", "dignity decency");
@@ -118,7 +118,8 @@ END_TEST
 START_TEST(numbered_senses)
 {
     retold_pivot *p = open_fixture("fr");
-    /* right, jurisprudence, faithful lead senses 1-3; right has df 2 */
+    /* right, jurisprudence, faithful lead senses 1-3 of one entry (same
+     * bytes); right has df 2 (droit, prawo), the others 1 */
     EXPECT(p, "droit", "right jurisprudence faithful");
     EXPECT(p, "homme", "man fellow human");
     EXPECT(p, "liberte", "freedom");
@@ -132,7 +133,7 @@ END_TEST
 START_TEST(stem_keys)
 {
     retold_pivot *p = open_fixture("de");
-    /* every headword with the stem contributes: recht, Recht, rechte */
+    /* every headword with the stem contributes: Recht, recht, Rechte */
     EXPECT_STEM(p, "recht", "right rights law");
     EXPECT_STEM(p, "wurd", "dignity gravitas");
     EXPECT(p, "rechten", "");            /* not a headword ... */
