@@ -289,7 +289,7 @@ typedef struct record {
     uint64_t off;
     uint32_t len;
     uint32_t line;                  /* index line: sense order within a key */
-    uint32_t key, stem;             /* exact / stem key ids, NONE if none */
+    uint32_t key;                   /* exact key id, NONE if none */
 } record;
 
 /* dictd base 64: A-Z a-z 0-9 + /, most significant digit first. */
@@ -354,8 +354,10 @@ typedef struct builder {
     uint32_t *df;                   /* per English word id */
     size_t capdf;
     /* candidates: (key, English word, line, sense, position) */
-    struct cand { uint32_t key, word, line, elen; uint16_t sense, pos, weight; } *cand[2];
-    size_t ncand[2], capcand[2];
+    struct cand { uint32_t key, word, line, elen; uint16_t sense, pos, weight; } *cand;
+    size_t ncand, capcand;
+    uint32_t *stem_of;              /* per exact key: its stem key, NONE if none */
+    size_t capstem;
     char *clean;
     size_t capclean;
 } builder;
@@ -411,7 +413,8 @@ static int parse_index(builder *b, const char *text, size_t len)
         if (hl == 0 || (hl >= 10 && memcmp(s, "00database", 10) == 0) ||
             (hl >= 11 && memcmp(s, "00-database", 11) == 0))
             continue;                        /* dictd's own metadata entries */
-        record r = { off, (uint32_t)elen, line, NONE, NONE };
+        record r = { off, (uint32_t)elen, line, NONE };
+        uint32_t stem = NONE;
         size_t kl;
         const char *k = headword_key(b, s, hl, &kl);
         if (k) {
@@ -420,8 +423,16 @@ static int parse_index(builder *b, const char *text, size_t len)
                 const sb_symbol *st = sb_stemmer_stem(b->st, (const sb_symbol *)k, (int)kl);
                 int sl = st ? sb_stemmer_length(b->st) : 0;
                 if (st && sl > 0 && sl <= KEY_MAX)
-                    TRY(sm_intern(&b->p->stem.keys, (const char *)st, (size_t)sl, &r.stem));
+                    TRY(sm_intern(&b->p->stem.keys, (const char *)st, (size_t)sl, &stem));
             }
+            if (r.key >= b->capstem) {
+                size_t c = b->capstem ? 2 * b->capstem : 1024;
+                uint32_t *q = realloc(b->stem_of, c * sizeof *q);
+                if (!q) { rc = RETOLD_NOMEM; goto out; }
+                b->stem_of = q;
+                b->capstem = c;
+            }
+            b->stem_of[r.key] = stem;
         }
         TRY(add_record(b, &r));
     }
@@ -557,16 +568,16 @@ static int read_entry(builder *b, const char *e, size_t len)
     return RETOLD_OK;
 }
 
-static int add_cand(builder *b, int which, uint32_t key, uint32_t line, uint32_t elen, size_t i)
+static int add_cand(builder *b, uint32_t key, uint32_t line, uint32_t elen, size_t i)
 {
-    if (b->ncand[which] == b->capcand[which]) {
-        size_t c = b->capcand[which] ? 2 * b->capcand[which] : 4096;
-        struct cand *q = realloc(b->cand[which], c * sizeof *q);
+    if (b->ncand == b->capcand) {
+        size_t c = b->capcand ? 2 * b->capcand : 4096;
+        struct cand *q = realloc(b->cand, c * sizeof *q);
         if (!q) return RETOLD_NOMEM;
-        b->cand[which] = q;
-        b->capcand[which] = c;
+        b->cand = q;
+        b->capcand = c;
     }
-    b->cand[which][b->ncand[which]++] =
+    b->cand[b->ncand++] =
         (struct cand){ key, b->ew[i].word, line, elen, b->ew[i].sense, b->ew[i].pos, b->ew[i].weight };
     return RETOLD_OK;
 }
@@ -624,8 +635,7 @@ static int read_entries(builder *b, const char *dict_path)
             }
         }
         for (size_t i = 0; i < b->nw; i++) {
-            if (rec->key != NONE) TRY(add_cand(b, 0, rec->key, rec->line, rec->len, i));
-            if (rec->stem != NONE) TRY(add_cand(b, 1, rec->stem, rec->line, rec->len, i));
+            if (rec->key != NONE) TRY(add_cand(b, rec->key, rec->line, rec->len, i));
         }
     }
 out:
@@ -659,25 +669,40 @@ static int better(const ranked *a, const ranked *b)
     return a->first < b->first;
 }
 
-/* Pick each key's English words from its candidates (see the file head). */
-static int rank_keys(builder *b, keytable *t, struct cand *c, size_t n)
+/* Pick each key's English words from its candidates (see the file head).
+ * The candidates are the exact keys'; map[] sends each exact key to the key
+ * of table t it counts for (NULL: itself). */
+static int rank_keys(builder *b, keytable *t, const uint32_t *map)
 {
     uint32_t nk = t->keys.n;
+    const struct cand *c = b->cand;
+    size_t n = b->ncand, gcap = 0;
     int rc = RETOLD_OK;
     size_t *start = calloc((size_t)nk + 1, sizeof *start);
-    struct cand *sorted = malloc((n ? n : 1) * sizeof *sorted);
+    uint32_t *order = malloc((n ? n : 1) * sizeof *order);
+    struct cand *g = NULL;
     t->eng = calloc(nk ? nk : 1, sizeof *t->eng);
     t->neng = calloc(nk ? nk : 1, 1);
-    if (!start || !sorted || !t->eng || !t->neng) { rc = RETOLD_NOMEM; goto out; }
-    for (size_t i = 0; i < n; i++) start[c[i].key + 1]++;          /* counting sort by key */
+    if (!start || !order || !t->eng || !t->neng) { rc = RETOLD_NOMEM; goto out; }
+#define KEY_OF(i) (map ? map[c[i].key] : c[i].key)
+    for (size_t i = 0; i < n; i++)                      /* counting sort by key */
+        if (KEY_OF(i) != NONE) start[KEY_OF(i) + 1]++;
     for (uint32_t k = 0; k < nk; k++) start[k + 1] += start[k];
-    for (size_t i = 0; i < n; i++) sorted[start[c[i].key]++] = c[i];
+    for (size_t i = 0; i < n; i++)
+        if (KEY_OF(i) != NONE) order[start[KEY_OF(i)]++] = (uint32_t)i;
+#undef KEY_OF
     for (uint32_t k = nk; k > 0; k--) start[k] = start[k - 1];
     start[0] = 0;
     for (uint32_t k = 0; k < nk; k++) {
-        struct cand *g = sorted + start[k];
         size_t gn = start[k + 1] - start[k];
-        qsort(g, gn, sizeof *g, by_word_then_order);
+        if (gn > gcap) {
+            struct cand *q = realloc(g, gn * sizeof *q);
+            if (!q) { rc = RETOLD_NOMEM; goto out; }
+            g = q;
+            gcap = gn;
+        }
+        for (size_t i = 0; i < gn; i++) g[i] = c[order[start[k] + i]];
+        if (gn > 1) qsort(g, gn, sizeof *g, by_word_then_order);
         ranked best[RETOLD_PIVOT_MAX];
         size_t nb = 0;
         for (size_t i = 0; i < gn;) {
@@ -703,7 +728,8 @@ static int rank_keys(builder *b, keytable *t, struct cand *c, size_t n)
     }
 out:
     free(start);
-    free(sorted);
+    free(order);
+    free(g);
     return rc;
 }
 
@@ -768,8 +794,8 @@ int retold_pivot_open(const char *index_path, const char *dict_path,
     TRY(read_entries(&b, dict_path));
     free(b.rec);
     b.rec = NULL;
-    TRY(rank_keys(&b, &b.p->exact, b.cand[0], b.ncand[0]));
-    TRY(rank_keys(&b, &b.p->stem, b.cand[1], b.ncand[1]));
+    TRY(rank_keys(&b, &b.p->exact, NULL));
+    TRY(rank_keys(&b, &b.p->stem, b.stem_of));      /* a stem's: its headwords' */
     TRY(compact_english(b.p));
     sm_shrink(&b.p->exact.keys);
     sm_shrink(&b.p->stem.keys);
@@ -785,8 +811,8 @@ out:
     free(b.rec);
     free(b.ew);
     free(b.df);
-    free(b.cand[0]);
-    free(b.cand[1]);
+    free(b.cand);
+    free(b.stem_of);
     free(b.clean);
     return rc;
 }
