@@ -10,6 +10,7 @@
 #include "retold/views.h"
 #include "retold/stopwords.h"
 #include "retold/translit.h"
+#include "retold/pivot.h"
 #include "retold/error.h"
 
 #include <libstemmer.h>
@@ -28,6 +29,8 @@ const retold_stopwords *retold__stopwords_for(const char *lang);   /* lang.c */
 #define SALT_NAME   0x4e414d4553303031ULL
 #define SALT_NUMBER 0x4e554d4245523031ULL
 
+#define PIVOT_WORDS 2       /* English words added per foreign content word */
+
 #define STEMMERS 16
 
 typedef struct stemmer_slot {
@@ -42,6 +45,8 @@ struct retold_views {
     uint64_t *out, *words;
     size_t cap, capwords;
     char buf[1024];
+    char pivot_lang[RETOLD_LANG_LEN];   /* language of `pivot` ("" : none yet) */
+    const retold_pivot *pivot;          /* shared, process lifetime; NULL: none */
 };
 
 static const struct { const char *iso, *snowball; } algorithms[] = {
@@ -185,6 +190,21 @@ static size_t prefix_bytes(const char *s, size_t len, size_t p)
     return i;
 }
 
+/* The content prefix of Latin text s[0..l) (l <= sizeof v->buf); its
+ * phonetic key is left in k[0..*kl) (k has sizeof v->buf bytes).  The
+ * phonetic key folds spelling conventions (c/k, ts/s, kh/h, y/i), so
+ * cognates agree before they are cut: deklaratsiya, declaration and
+ * Deklaration all give "dekla", sotsialnyi and social "sosia". */
+static uint64_t content_prefix(retold_views *v, const char *s, size_t l, char *k, size_t *kl)
+{
+    if (retold_translit_phonetic(s, l, k, sizeof v->buf, kl) != RETOLD_OK || !*kl) {
+        memcpy(k, s, l);
+        *kl = l;
+    }
+    size_t p = prefix_bytes(k, *kl, RETOLD_CROSS_PREFIX);
+    return XXH3_64bits_withSeed(k, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
+}
+
 /* The cross-view features of token t: its content prefix (0 if none) and
  * its name/number key (0 if none). */
 static void cross_features(retold_views *v, const retold_token *t, const char *norm,
@@ -204,32 +224,60 @@ static void cross_features(retold_views *v, const retold_token *t, const char *n
     }
     size_t l = latin(v, w, len);
     if (l == 0) return;
-    /* The phonetic key folds spelling conventions (c/k, ts/s, kh/h, y/i),
-     * so cognates agree before they are cut: deklaratsiya, declaration and
-     * Deklaration all give "dekla", sotsialnyi and social "sosia". */
     char k[sizeof v->buf];
     size_t kl;
-    if (retold_translit_phonetic(v->buf, l, k, sizeof k, &kl) != RETOLD_OK || !kl) {
-        memcpy(k, v->buf, l);
-        kl = l;
-    }
-    size_t p = prefix_bytes(k, kl, RETOLD_CROSS_PREFIX);
-    *prefix = XXH3_64bits_withSeed(k, p, v->seed ^ SALT_PREFIX) & ~(uint64_t)RETOLD_CROSS_KEY_BIT;
+    *prefix = content_prefix(v, v->buf, l, k, &kl);
     if ((t->flags & RETOLD_TOK_UPPER) && !(t->flags & RETOLD_TOK_SENT) && l >= 3)
         *key = XXH3_64bits_withSeed(k, kl, v->seed ^ SALT_NAME) | RETOLD_CROSS_KEY_BIT;
+}
+
+/* Pivot features of content word w[0..len) of a non-English text into out
+ * (at most PIVOT_WORDS): the content prefixes (as cross_features makes them)
+ * of the word's first English translations (pivot.h), found by the word or,
+ * in a small dictionary without that form, by its Snowball stem.  "wurde"
+ * -> "dignity" -> "digni", the prefix the English original has; English
+ * texts get nothing new, so their signatures do not depend on what
+ * dictionaries are installed. */
+static size_t pivot_features(retold_views *v, const char *w, size_t len, const char *lang,
+                             uint64_t *out)
+{
+    if (!v->pivot) return 0;
+    const char *e[PIVOT_WORDS];
+    size_t el[PIVOT_WORDS];
+    size_t m = retold_pivot_lookup(v->pivot, w, len, e, el, PIVOT_WORDS);
+    if (m == 0 && retold_pivot_stemmer(v->pivot)) {
+        struct sb_stemmer *st = stemmer_for(v, lang);
+        const sb_symbol *s = st ? sb_stemmer_stem(st, (const sb_symbol *)w, (int)len) : NULL;
+        if (s) m = retold_pivot_lookup_stem(v->pivot, (const char *)s, (size_t)sb_stemmer_length(st),
+                                            e, el, PIVOT_WORDS);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++) {
+        char key[sizeof v->buf];
+        size_t kl;
+        if (RETOLD_TRANSLIT_MAX(el[i]) <= sizeof v->buf)   /* English words are short */
+            out[k++] = content_prefix(v, e[i], el[i], key, &kl);
+    }
+    return k;
 }
 
 size_t retold_views_cross(retold_views *v, const retold_token *t, size_t n,
                           const char *norm, const char *lang, const uint64_t **out)
 {
     const retold_stopwords *sw = retold__stopwords_for(lang);
-    if (reserve(&v->out, &v->cap, 2 * n + 1)) return (size_t)-1;
+    if (reserve(&v->out, &v->cap, (2 + PIVOT_WORDS) * n + 1)) return (size_t)-1;
+    if (strncmp(v->pivot_lang, lang, RETOLD_LANG_LEN) != 0) {   /* language changed */
+        if (retold_pivot_get(lang, &v->pivot) != RETOLD_OK) v->pivot = NULL;   /* none */
+        strncpy(v->pivot_lang, lang, RETOLD_LANG_LEN - 1);
+    }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t prefix, key;
         cross_features(v, &t[i], norm, sw, &prefix, &key);
         if (prefix) v->out[k++] = prefix;
         if (key) v->out[k++] = key;
+        if (prefix && !(t[i].flags & RETOLD_TOK_DENSE))
+            k += pivot_features(v, norm + t[i].norm, t[i].norm_len, lang, v->out + k);
     }
     *out = v->out;
     return k;

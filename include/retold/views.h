@@ -21,7 +21,12 @@
  * Kherson/Cherson/Херсон agree) and numbers of two or more digits.  Name and
  * number keys have the low bit of their hash set (RETOLD_CROSS_KEY_BIT),
  * content prefixes have it clear, so verification can measure shared names
- * alone ("related": the same event, no textual relation).
+ * alone ("related": the same event, no textual relation).  In a text that
+ * is not English, a content word found in the language's FreeDict
+ * dictionary (pivot.h; where installed) also adds the content prefixes of
+ * its first two English translations ("wurde" -> dignity -> "digni"), which
+ * the English original has among its own prefixes; English texts are
+ * unchanged, so their features never depend on the dictionaries installed.
  *
  * Language: the document's `lang` field when given (its primary subtag:
  * "pt_BR" -> "pt"), else detected from the script and from stopword counts
