@@ -50,6 +50,7 @@ for l in $langs; do
 done
 
 # 2. render every page not yet cached (English originals once)
+# shellcheck disable=SC2016 # $1 and $2 belong to the inner shell
 {
     cut -f2 "$out/pairs.tsv" | LC_ALL=C sort -u | while IFS= read -r rel; do
         [ -s "$out/txt/en/$rel.txt" ] || printf '%s\0%s\0' "$mandir/$rel" "$out/txt/en/$rel.txt"
