@@ -254,19 +254,22 @@ if ! command -v gnuplot >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 fi
 plot_note="bench/results/scaling.svg: not made (gnuplot missing)"
 if command -v gnuplot >/dev/null 2>&1; then
+    meanload=$(awk '{ s += $6 } END { if (NR) printf "%.1f", s / NR }' "$out/runs.tsv")
     gnuplot <<EOF && plot_note="![scaling](scaling.svg)"
 set terminal svg size 960,420 dynamic font "sans,12"
 set output "$resdir/scaling.svg"
 set multiplot layout 1,2 title "retold pairs -j $threads, t = $t, k = $k ($day, $(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores)"
 set logscale x
-set xlabel "documents"
+set format x "%.0s%c"
+set xlabel "documents (log scale)"
 set grid
 set key top left
 set yrange [0:*]
-set title "time per document"
+set title "time per document (mean load $meanload on $(nproc) cores)"
 set ylabel "microseconds"
 plot "$dat" using 1:8 with linespoints lw 2 title "wall", \
      "$dat" using 1:9 with linespoints lw 2 title "CPU (all threads)"
+set key bottom left
 set title "peak memory per document"
 set ylabel "bytes (peak RSS / documents)"
 plot "$dat" using 1:10 with linespoints lw 2 title "peak RSS", \

@@ -380,7 +380,7 @@ static int run_stages(char **paths, size_t npaths, const retold_params *p, size_
     size_t *set_n = calloc(c.n ? c.n : 1, sizeof *set_n);
     float *est = xmalloc((ncand ? ncand : 1) * sizeof *est);
     if (!need || !sets || !set_n) die("out of memory", NULL);
-    size_t nkept = 0, nexact = 0;
+    size_t nkept = 0, nexact = 0, nneed = 0;
     for (size_t i = 0; i < ncand; i++) {
         size_t x = (size_t)(cand[i] >> 32), y = (size_t)(uint32_t)cand[i];
         est[i] = (float)retold_minhash_jaccard(sig + x * k, sig + y * k, k);
@@ -388,6 +388,7 @@ static int run_stages(char **paths, size_t npaths, const retold_params *p, size_
     }
     for (size_t d = 0; d < c.n; d++) {
         if (!need[d]) continue;
+        nneed++;
         size_t len, n;
         const uint64_t *h;
         const char *text = doc_text(&c, d, &len);
@@ -455,7 +456,7 @@ static int run_stages(char **paths, size_t npaths, const retold_params *p, size_
     row("bands", &t_bands, note);
     snprintf(note, sizeof note, "%zu candidates", ncand);
     row("lsh", &t_lsh, note);
-    snprintf(note, sizeof note, "%zu exact, %zu pairs", nexact, nkept);
+    snprintf(note, sizeof note, "%zu exact (%zu documents re-sketched), %zu pairs", nexact, nneed, nkept);
     row("verify", &t_verify, note);
     snprintf(note, sizeof note, "%zu clusters", clusters);
     row("cluster", &t_cluster, note);
