@@ -52,9 +52,11 @@ check-browser: $(BIN)
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="-g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test
 
-## bench: build and run the benchmarks (see bench/README.md)
-bench: all
+## bench: build and run the benchmarks (see bench/README.md; BENCH_SIZES, BENCH_FULL=1)
+bench: all bench-progs
 	@sh bench/run.sh
+
+include bench/bench.mk
 
 ## demo: build and run retold on the bundled seed articles
 demo: all
