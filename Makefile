@@ -44,6 +44,7 @@ check-unit: $(TESTS)
 check-cli: $(BIN)
 	@RETOLD=$(BIN) sh tests/cli/run.sh
 	@RETOLD=$(BIN) sh tests/cli/overlap.sh
+	@RETOLD=$(BIN) sh tests/cli/matrix.sh
 # headless Chromium (installed by the script when run as root; skipped otherwise)
 check-browser: $(BIN)
 	@RETOLD=$(BIN) sh tests/browser/report.sh
@@ -57,6 +58,7 @@ bench: all bench-progs
 	@sh bench/run.sh
 
 include bench/bench.mk
+include Makefile.fuzz
 
 ## demo: build and run retold on the bundled seed articles
 demo: all

@@ -487,9 +487,10 @@ static int read_chunk(worker *w)
         long dup = id_insert(b, d);
         if (dup == -2) return RETOLD_NOMEM;
         if (dup >= 0) {
-            return set_err(b, RETOLD_DUPID, "%s%s%llu: duplicate id \"%.*s\" (also document %ld of this input)",
-                           rec.path, rec.line ? ":" : "", (unsigned long long)rec.line,
-                           (int)(rec.id_len > 200 ? 200 : rec.id_len), rec.id, dup + 1);
+            char at[32] = "";
+            if (rec.line) snprintf(at, sizeof at, ":%llu", (unsigned long long)rec.line);
+            return set_err(b, RETOLD_DUPID, "%s%s: duplicate id \"%.*s\" (also document %ld of this input)",
+                           rec.path, at, (int)(rec.id_len > 200 ? 200 : rec.id_len), rec.id, dup + 1);
         }
         b->n++;
         b->st.docs++;

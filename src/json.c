@@ -257,7 +257,10 @@ int retold__json_fields(const char *line, size_t len, retold__json_field *fields
         retold__json_field *f = NULL;
         for (size_t i = 0; i < nf; i++)
             if (strlen(fields[i].name) == key_len &&
-                memcmp(fields[i].name, scratch->data + key_off, key_len) == 0) { f = &fields[i]; break; }
+                (key_len == 0 || memcmp(fields[i].name, scratch->data + key_off, key_len) == 0)) {
+                f = &fields[i];             /* an empty key may leave scratch unallocated */
+                break;
+            }
         scratch->len = key_off;
         skip_ws(&p);
         if (p.pos >= p.len || p.s[p.pos] != ':') return fail(&p, "expected ':'");

@@ -203,9 +203,18 @@ static int skip_bad(retold_reader *r)
 }
 
 /* Copy all of standard input to an unlinked temporary file (once). */
+static int stdin_closed(retold_reader *r)
+{
+    if (fcntl(0, F_GETFD) == -1)
+        return set_err(r, RETOLD_IO, "standard input is closed (give a file, or pipe JSONL into -)");
+    return RETOLD_OK;
+}
+
 static int spool_stdin(retold_reader *r)
 {
     if (r->spool_fd >= 0) return RETOLD_OK;
+    int rc = stdin_closed(r);            /* before mkstemp, which would take fd 0 */
+    if (rc != RETOLD_OK) return rc;
     const char *dir = getenv("TMPDIR");
     char tmpl[4096];
     snprintf(tmpl, sizeof tmpl, "%s/retold-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -278,7 +287,14 @@ static int refill(retold_reader *r)
         return set_err(r, RETOLD_IO, "%s: read error: %s", r->path,
                        zerr == Z_ERRNO ? strerror(errno) : m);
     }
-    if (got == 0) r->eof = 1;
+    if (got == 0) {
+        int zerr;
+        const char *m = gzerror(r->gz, &zerr);
+        if (zerr != Z_OK && zerr != Z_STREAM_END)          /* e.g. a cut gzip file */
+            return set_err(r, RETOLD_IO, "%s: read error after line %llu: %s", r->path,
+                           (unsigned long long)r->line, zerr == Z_ERRNO ? strerror(errno) : m);
+        r->eof = 1;
+    }
     r->end += (size_t)got;
     return RETOLD_OK;
 }
@@ -319,7 +335,7 @@ static int next_line(retold_reader *r, const char **line, size_t *len)
             return RETOLD_OK;
         }
         if (r->eof) return RETOLD_EOF;
-        if (r->end - r->beg > r->o.max_line_bytes) {
+        if (r->end - r->beg > r->o.max_line_bytes + 1) {   /* + 1: a CR before the LF */
             /* An over-long line: report it, then discard up to its end. */
             uint64_t at = r->line + 1;
             for (;;) {
@@ -440,7 +456,15 @@ static int read_text_file(retold_reader *r, const char *path, int in_dir)
             rc = set_err(r, RETOLD_IO, "%s: read error: %s", path, zerr == Z_ERRNO ? strerror(errno) : m);
             goto out;
         }
-        if (got == 0) break;
+        if (got == 0) {
+            int zerr;
+            const char *m = gzerror(r->gz, &zerr);
+            if (zerr != Z_OK && zerr != Z_STREAM_END) {
+                rc = set_err(r, RETOLD_IO, "%s: read error: %s", path, zerr == Z_ERRNO ? strerror(errno) : m);
+                goto out;
+            }
+            break;
+        }
         r->text.len += (size_t)got;
         if (r->text.len > r->o.max_doc_bytes) {
             rc = set_err(r, RETOLD_TOOBIG, "%s: document larger than the document limit (%zu bytes; --max-doc-size)",
@@ -561,6 +585,8 @@ static int open_input(retold_reader *r)
             fd = dup(r->spool_fd);
         } else {
             if (r->pass > 0) return set_err(r, RETOLD_INVAL, "standard input cannot be read twice");
+            int rc = stdin_closed(r);
+            if (rc != RETOLD_OK) return rc;
             fd = dup(0);
         }
         if (fd < 0) return set_err(r, RETOLD_IO, "standard input: %s", strerror(errno));

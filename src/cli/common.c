@@ -289,6 +289,10 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
         case ':':
             return usage_error(cmd, "option '%s' needs a value", argv[optind - 1]);
         default:
+            if (optopt) {
+                char opt[3] = { '-', (char)optopt, 0 };
+                return usage_error(cmd, "unknown option '%s'", opt);
+            }
             return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -405,31 +409,67 @@ int cli_close_output(FILE *f, const char *path)
     return EXIT_OK;
 }
 
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 (Table 3-7 of
+ * the Unicode standard: no overlongs, no surrogates, nothing above
+ * U+10FFFF).  Output must stay valid UTF-8 whatever the input held. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t need;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c == 0xE0) { need = 2; lo = 0xA0; }
+    else if (c >= 0xE1 && c <= 0xEC) need = 2;
+    else if (c == 0xED) { need = 2; hi = 0x9F; }
+    else if (c >= 0xEE && c <= 0xEF) need = 2;
+    else if (c == 0xF0) { need = 3; lo = 0x90; }
+    else if (c >= 0xF1 && c <= 0xF3) need = 3;
+    else if (c == 0xF4) { need = 3; hi = 0x8F; }
+    else return 0;
+    if (need >= n) return 0;
+    for (size_t i = 1; i <= need; i++) {
+        unsigned b = s[i];
+        if (i == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
+    }
+    return need + 1;
+}
+
 void cli_put_tsv(FILE *f, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i]) {
-        case '\t': fputs("\\t", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\\': fputs("\\\\", f); break;
-        default: putc(s[i], f);
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        switch (u[i]) {
+        case '\t': fputs("\\t", f); i++; continue;
+        case '\n': fputs("\\n", f); i++; continue;
+        case '\r': fputs("\\r", f); i++; continue;
+        case '\\': fputs("\\\\", f); i++; continue;
+        case 0: fputs("\\0", f); i++; continue;
+        default: break;
         }
+        size_t k = utf8_seq(u + i, n - i);
+        if (k == 0) { fputs("\xef\xbf\xbd", f); i++; continue; }   /* U+FFFD */
+        fwrite(u + i, 1, k, f);
+        i += k;
     }
 }
 
 void cli_put_json(FILE *f, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
     putc('"', f);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') { putc('\\', f); putc(c, f); }
-        else if (c == '\n') fputs("\\n", f);
-        else if (c == '\t') fputs("\\t", f);
-        else if (c == '\r') fputs("\\r", f);
-        else if (c < 0x20) { fputs("\\u00", f); putc(hex[c >> 4], f); putc(hex[c & 15], f); }
-        else putc(c, f);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c == '"' || c == '\\') { putc('\\', f); putc(c, f); i++; continue; }
+        if (c == '\n') { fputs("\\n", f); i++; continue; }
+        if (c == '\t') { fputs("\\t", f); i++; continue; }
+        if (c == '\r') { fputs("\\r", f); i++; continue; }
+        if (c < 0x20) { fputs("\\u00", f); putc(hex[c >> 4], f); putc(hex[c & 15], f); i++; continue; }
+        size_t k = utf8_seq(u + i, n - i);
+        if (k == 0) { fputs("\\ufffd", f); i++; continue; }
+        fwrite(u + i, 1, k, f);
+        i += k;
     }
     putc('"', f);
 }
