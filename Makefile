@@ -21,7 +21,7 @@ TESTS   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA    := $(BUILD)/libretold.a
 BIN     := $(BUILD)/retold
 
-.PHONY: all test check-unit check-cli check-browser asan bench demo install uninstall clean help
+.PHONY: all test check-unit check-cli check-browser asan valgrind bench demo install uninstall clean help
 all: $(LIBA) $(BIN)
 
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/retold/*.h src/*.h) | $(BUILD)/lib
@@ -53,6 +53,10 @@ check-browser: $(BIN)
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 CFLAGS="-g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" LDFLAGS="-fsanitize=address,undefined" test
 
+## valgrind: the CLI end-to-end tests with every retold run under memcheck
+valgrind: $(BIN)
+	@RETOLD=tests/valgrind-retold sh tests/cli/run.sh
+
 ## bench: build and run the benchmarks (see bench/README.md; BENCH_SIZES, BENCH_FULL=1)
 bench: all bench-progs
 	@sh bench/run.sh
@@ -82,6 +86,8 @@ help:
 	@echo "make [all]     build $(LIBA) and $(BIN)"
 	@echo "make test      unit tests (Check) + CLI end-to-end tests + report in a browser"
 	@echo "make asan      the tests again under ASan+UBSan (build-asan/)"
+	@echo "make valgrind  the CLI tests with retold under valgrind memcheck"
+	@echo "make fuzz      build the libFuzzer targets; make fuzz-run FUZZ_SECONDS=N runs them"
 	@echo "make bench     benchmarks (bench/run.sh)"
 	@echo "make demo      run retold on the seed articles in data/seeds"
 	@echo "make install   install to PREFIX=$(PREFIX) (uninstall removes)"

@@ -53,6 +53,7 @@ static void insertion_u64(uint64_t *a, size_t n)
 
 void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n)
 {
+    if (n < 2) return;                  /* and a may be NULL when n == 0 */
     if (n >= 4096) { retold__radix_u64(a, tmp, n); return; }
     size_t stack[2 * 64], sp = 0, lo = 0, hi = n;
     for (;;) {
