@@ -335,7 +335,7 @@ static int next_line(retold_reader *r, const char **line, size_t *len)
             return RETOLD_OK;
         }
         if (r->eof) return RETOLD_EOF;
-        if (r->end - r->beg > r->o.max_line_bytes + 1) {   /* + 1: a CR before the LF */
+        if (r->end - r->beg > r->o.max_line_bytes + 4) {   /* room for a CR and a first-line BOM */
             /* An over-long line: report it, then discard up to its end. */
             uint64_t at = r->line + 1;
             for (;;) {
