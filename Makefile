@@ -3,12 +3,12 @@
 
 PREFIX  ?= /usr/local
 CC      ?= cc
-PKGS    := libxxhash libutf8proc lmdb
+PKGS    := libxxhash libutf8proc lmdb libzstd
 OPT     ?= -O2
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wpointer-arith -Wconversion -Wno-sign-conversion
 CFLAGS  ?= $(OPT) -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS))
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lutf8proc -llmdb) -lstemmer -lz -lpthread -lm
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lxxhash -lutf8proc -llmdb -lzstd) -lstemmer -lz -lpthread -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 BUILD   ?= build
 

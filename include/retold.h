@@ -18,6 +18,7 @@
  *   compare.h    two documents: per-view scores and evidence with offsets
  *   overlap.h    outlet x outlet overlap: shares, direction, lag
  *   report.h     the HTML report: summary, heatmap, clusters, passages
+ *   index.h      the standing on-disk index: add, query, remove, forget
  *   error.h      status codes
  * Anything not declared in these headers is private.
  */
@@ -43,5 +44,6 @@
 #include "retold/compare.h"
 #include "retold/overlap.h"
 #include "retold/report.h"
+#include "retold/index.h"
 
 #endif

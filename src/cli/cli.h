@@ -69,6 +69,7 @@ int cmd_report(int argc, char **argv);
  * retold_batch_free()) or an exit code after printing the error. */
 int cli_overlap_run(cli_opts *o, const char *cmd, retold_batch **b, retold_pair **pairs,
                     size_t *npairs, retold_overlap **ov);
+int cmd_index(int argc, char **argv);
 
 extern const char *cli_prog;
 

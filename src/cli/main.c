@@ -14,6 +14,7 @@ static const char usage[] =
 "  compare    two documents: scores per view, relation, shared passages\n"
 "  overlap    outlet x outlet overlap: who copies whom, how much, how soon\n"
 "  report     one HTML page: summary, overlap heatmap, shared stories\n"
+"  index      a standing on-disk index: create, add, query, remove, forget\n"
 "Run 'retold COMMAND --help' for the options of a command.\n";
 
 int main(int argc, char **argv)
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "compare")) return cmd_compare(argc - 1, argv + 1);
     if (!strcmp(cmd, "overlap")) return cmd_overlap(argc - 1, argv + 1);
     if (!strcmp(cmd, "report")) return cmd_report(argc - 1, argv + 1);
+    if (!strcmp(cmd, "index")) return cmd_index(argc - 1, argv + 1);
     fprintf(stderr, "retold: unknown command '%s'\n%s", cmd, usage);
     return EXIT_USAGE;
 }

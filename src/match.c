@@ -1,0 +1,66 @@
+/* match.c - the verification of one candidate pair (see match.h), moved
+ * out of batch.c unchanged so the index answers exactly as the batch. */
+#include "match.h"
+#include "retold/relation.h"
+
+#include <math.h>
+#include <string.h>
+
+int retold__verify_decide(const retold_params *p, int verify, double e)
+{
+    if (retold_params_nviews(p) > 1) return RETOLD__EXACT;
+    double t = p->threshold, sigma = sqrt(t * (1.0 - t) / p->perms), lo = t - 3 * sigma, hi = t + 3 * sigma;
+    switch (verify) {
+    case RETOLD_VERIFY_ESTIMATE: return e >= t ? RETOLD__KEEP : RETOLD__DROP;
+    case RETOLD_VERIFY_EXACT: return e >= lo ? RETOLD__EXACT : RETOLD__DROP;
+    default: return e >= hi ? RETOLD__KEEP : e >= lo ? RETOLD__EXACT : RETOLD__DROP;
+    }
+}
+
+static float containment_estimate(double j, uint32_t na, uint32_t nb)
+{
+    double inter = j * ((double)na + nb) / (1.0 + j);
+    uint32_t mn = na < nb ? na : nb;
+    double c = mn ? inter / mn : 0.0;
+    return (float)(c > 1.0 ? 1.0 : c);
+}
+
+int retold__verify_pair(const retold_params *p, int d, float est,
+                        const retold__doc *x, const retold__doc *y, retold_pair *pr)
+{
+    const int multi = retold_params_nviews(p) > 1;
+    const int same = x->fingerprint == y->fingerprint;
+    pr->flags = 0;
+    pr->jaccard = est;
+    if (d == RETOLD__EXACT) {
+        retold_similarity sim;
+        retold__similarity(&x->sets, &y->sets, &sim, pr->view_jaccard, pr->view_containment);
+        sim.same_lang = (!strcmp(x->lang, "und") || !strcmp(y->lang, "und")) ? -1 : !strcmp(x->lang, y->lang);
+        sim.identical = same;
+        pr->jaccard = pr->view_jaccard[RETOLD_VIEW_SURFACE];
+        pr->containment = pr->view_containment[RETOLD_VIEW_SURFACE];
+        pr->relation = retold_relation_classify(&sim, p->threshold, &pr->score);
+        pr->flags |= RETOLD_PAIR_EXACT;
+        if (pr->relation == RETOLD_REL_NONE) return 0;
+    } else {
+        pr->containment = containment_estimate(pr->jaccard, x->distinct, y->distinct);
+        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) pr->view_jaccard[v] = pr->view_containment[v] = -1.0f;
+        pr->view_jaccard[RETOLD_VIEW_SURFACE] = pr->jaccard;
+        pr->view_containment[RETOLD_VIEW_SURFACE] = pr->containment;
+        pr->relation = same ? RETOLD_REL_DUPLICATE : RETOLD_REL_NEAR_COPY;
+        pr->score = pr->jaccard;
+    }
+    if (!multi) {
+        /* the copy channel: only the copy threshold decides */
+        if (pr->jaccard < p->threshold) return 0;
+        if (same) {
+            pr->relation = RETOLD_REL_DUPLICATE;
+            pr->jaccard = pr->containment = pr->score = 1.0f;
+            pr->view_jaccard[0] = pr->view_containment[0] = 1.0f;
+        } else {
+            pr->relation = RETOLD_REL_NEAR_COPY;
+            pr->score = pr->jaccard;
+        }
+    }
+    return 1;
+}
