@@ -5,7 +5,7 @@
  *   meta     "format": magic, format version, parameters; "state": counters
  *   docs     docno -> id, source, date, lang, signatures, distinct counts,
  *            fingerprint (~620 bytes at k = 128: six to a 4 KiB page)
- *   text     (docno, piece) -> zstd-compressed text in pieces of 2000 bytes
+ *   text     (docno, piece) -> zstd-compressed text in pieces of 990 bytes
  *   ids      (XXH3(id), docno) -> ·         lookup by id (any length)
  *   bands    (view/band, band hash, docno) -> ·     the LSH buckets
  *   dates    (date, docno) -> ·             forget --before, date range
@@ -58,6 +58,7 @@ typedef struct sketched {
     uint32_t *sig;                  /* nsig values (in the handle's slab) */
     uint64_t *bands;                /* nbands values */
     uint32_t distinct[RETOLD_VIEW_COUNT];
+    uint8_t unsigned_view[RETOLD_VIEW_COUNT];   /* empty signature: no bands */
     uint64_t fingerprint;
     char lang[RETOLD_LANG_LEN];
     int empty;
@@ -116,6 +117,8 @@ struct retold_index {
     size_t nm, capm;
     arena strings;
     setcache cache;
+    uint64_t *qfp, *cfp;            /* fingerprint sets: query, candidate */
+    size_t qfpcap, cfpcap;
 };
 
 static void cache_free(setcache *c);
@@ -526,6 +529,8 @@ void retold_index_close(retold_index *ix)
     free(ix->m);
     free(ix->strings.data);
     cache_free(&ix->cache);
+    free(ix->qfp);
+    free(ix->cfp);
     free(ix->dir);
     free(ix);
 }
@@ -688,6 +693,7 @@ static int remove_docno(retold_index *ix, uint64_t docno)
     size_t date_len = d.date ? (d.date_len > RETOLD__IX_DATE_MAX ? RETOLD__IX_DATE_MAX : d.date_len) : 0;
     size_t src_len = d.source ? (d.source_len > RETOLD__IX_SOURCE_MAX ? RETOLD__IX_SOURCE_MAX : d.source_len) : 0;
     int has_date = d.date != NULL, has_src = d.source != NULL, empty = (d.flags & RETOLD__DOC_EMPTY) != 0;
+    uint32_t flags = d.flags;
     if (has_date) memcpy(small, d.date, date_len);
     if (has_src) memcpy(small + RETOLD__IX_DATE_MAX, d.source, src_len);
     uint64_t idh = retold__ix_id_hash(d.id, d.id_len);
@@ -703,7 +709,7 @@ static int remove_docno(retold_index *ix, uint64_t docno)
         uint64_t bands[RETOLD_PERMS_MAX];
         for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
             int slot = retold_params_slot(&ix->p, v);
-            if (slot < 0) continue;
+            if (slot < 0 || (flags & RETOLD__DOC_UNSIGNED(v))) continue;
             retold_lsh_band_hashes(sig + (size_t)slot * ix->p.perms, ix->p.view_bands[v], ix->p.view_rows[v],
                                    ix->p.seed + (uint64_t)v, bands);
             for (unsigned j = 0; j < ix->p.view_bands[v]; j++) {
@@ -757,6 +763,7 @@ static int sketch_one(retold_index *ix, unsigned t, sketched *s, int compress)
         size_t vs = info.view_shingles[v];
         s->distinct[v] = (uint32_t)(vs > UINT32_MAX ? UINT32_MAX : vs);
         int slot = retold_params_slot(&ix->p, v);
+        s->unsigned_view[v] = slot >= 0 && info.view_signed[v] == 0;
         if (slot < 0) continue;
         retold_lsh_band_hashes(s->sig + (size_t)slot * ix->p.perms, ix->p.view_bands[v], ix->p.view_rows[v],
                                ix->p.seed + (uint64_t)v, s->bands + ix->band_off[v]);
@@ -876,6 +883,8 @@ static int store(retold_index *ix, sketched *s, int on_exists, int *outcome)
     memset(&d, 0, sizeof d);
     d.flags = (s->empty ? RETOLD__DOC_EMPTY : 0) | (r->source ? RETOLD__DOC_SOURCE : 0) |
               (r->date ? RETOLD__DOC_DATE : 0) | (r->lang ? RETOLD__DOC_LANG : 0);
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++)
+        if (s->unsigned_view[v]) d.flags |= RETOLD__DOC_UNSIGNED(v);
     d.nsig = (uint32_t)ix->nsig;
     d.text_len = (uint32_t)r->text_len;
     d.stored_len = (uint32_t)s->zlen;
@@ -910,7 +919,7 @@ static int store(retold_index *ix, sketched *s, int on_exists, int *outcome)
     if ((rc = put_sum(ix, DB_IDS, k, RETOLD__KEY_ID, 0)) != RETOLD_OK) return rc;
     if (!s->empty) {
         for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
-            if (!(ix->p.views & (1u << v))) continue;
+            if (!(ix->p.views & (1u << v)) || s->unsigned_view[v]) continue;
             for (unsigned j = 0; j < ix->p.view_bands[v]; j++) {
                 band_key(k, v, j, s->bands[ix->band_off[v] + j], docno);
                 if ((rc = put_sum(ix, DB_BANDS, k, RETOLD__KEY_BAND, 0)) != RETOLD_OK) return rc;
@@ -1096,52 +1105,77 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int collect_candidates(retold_index *ix, MDB_txn *txn, const sketched *q)
+/* Documents in the bucket of one band (view v, band j, hash h) into
+ * ix->cand from position ix->ncand on; with max > 0 a bucket of more than
+ * max documents is dropped (and counted in *skipped). */
+static int read_bucket(retold_index *ix, MDB_cursor *c, int v, unsigned j, uint64_t h, size_t max, uint64_t *skipped)
 {
-    ix->ncand = 0;
-    MDB_cursor *c;
-    LMDB_TRY(ix, mdb_cursor_open(txn, ix->db[DB_BANDS], &c), "opening a cursor");
-    int out = RETOLD_OK;
     unsigned char kb[RETOLD__KEY_BAND];
-    for (int v = 0; v < RETOLD_VIEW_COUNT && out == RETOLD_OK; v++) {
-        if (!(ix->p.views & (1u << v))) continue;
-        for (unsigned j = 0; j < ix->p.view_bands[v] && out == RETOLD_OK; j++) {
-            band_key(kb, v, j, q->bands[ix->band_off[v] + j], 0);
-            MDB_val k = { sizeof kb, kb }, val;
-            int rc = mdb_cursor_get(c, &k, &val, MDB_SET_RANGE);
-            for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(c, &k, &val, MDB_NEXT)) {
-                if (k.mv_size != RETOLD__KEY_BAND || memcmp(k.mv_data, kb, 10) != 0) break;
-                if (val.mv_size != 4 || retold__get_le32(val.mv_data) != (uint32_t)retold__ix_sum(k.mv_data, k.mv_size, NULL, 0)) {
-                    out = fail(ix, RETOLD_CORRUPT, "%s: an LSH entry is corrupt (checksum)", ix->dir);
-                    break;
-                }
-                if (grow((void **)&ix->cand, &ix->capcand, ix->ncand + 1, sizeof *ix->cand)) {
-                    out = fail(ix, RETOLD_NOMEM, "out of memory");
-                    break;
-                }
-                ix->cand[ix->ncand++] = retold__get_be64((const unsigned char *)k.mv_data + 10);
-            }
-            if (out == RETOLD_OK && rc != MDB_SUCCESS && rc != MDB_NOTFOUND) { mdb_cursor_close(c); return lmdb_fail(ix, rc, "reading LSH buckets"); }
-        }
+    band_key(kb, v, j, h, 0);
+    MDB_val k = { sizeof kb, kb }, val;
+    size_t start = ix->ncand;
+    int rc = mdb_cursor_get(c, &k, &val, MDB_SET_RANGE);
+    for (; rc == MDB_SUCCESS; rc = mdb_cursor_get(c, &k, &val, MDB_NEXT)) {
+        if (k.mv_size != RETOLD__KEY_BAND || memcmp(k.mv_data, kb, 10) != 0) break;
+        if (val.mv_size != 4 || retold__get_le32(val.mv_data) != (uint32_t)retold__ix_sum(k.mv_data, k.mv_size, NULL, 0))
+            return fail(ix, RETOLD_CORRUPT, "%s: an LSH entry is corrupt (checksum)", ix->dir);
+        if (grow((void **)&ix->cand, &ix->capcand, ix->ncand + 1, sizeof *ix->cand))
+            return fail(ix, RETOLD_NOMEM, "out of memory");
+        ix->cand[ix->ncand++] = retold__get_be64((const unsigned char *)k.mv_data + 10);
     }
-    mdb_cursor_close(c);
-    if (out != RETOLD_OK) return out;
-    qsort(ix->cand, ix->ncand, sizeof *ix->cand, cmp_u64);
-    size_t u = ix->ncand ? 1 : 0;
-    for (size_t i = 1; i < ix->ncand; i++)
-        if (ix->cand[i] != ix->cand[u - 1]) ix->cand[u++] = ix->cand[i];
-    ix->ncand = u;
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return lmdb_fail(ix, rc, "reading LSH buckets");
+    if (max && ix->ncand - start > max) {
+        ix->ncand = start;
+        (*skipped)++;
+    }
     return RETOLD_OK;
 }
 
-static void take_sets(retold_sketcher *sk, const retold_params *p, retold__sets *s)
+/* Sort and make unique cand[from..ncand); with min > 1 keep only documents
+ * that occur at least min times. */
+static void unique_from(retold_index *ix, size_t from, unsigned min)
 {
-    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
-        s->h[v] = NULL;
-        s->n[v] = 0;
-        if (!(p->views & (1u << v))) continue;
-        retold_sketcher_view_shingles(sk, v, &s->h[v], &s->n[v]);
+    uint64_t *a = ix->cand + from;
+    size_t n = ix->ncand - from, u = 0;
+    qsort(a, n, sizeof *a, cmp_u64);
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && a[e] == a[i]) e++;
+        if (e - i >= (min ? min : 1)) a[u++] = a[i];
+        i = e;
     }
+    ix->ncand = from + u;
+}
+
+/* The LSH candidates of q, as the batch finds them: any agreeing band of
+ * the surface view; at least RETOLD__LOW_MIN_BANDS agreeing bands of a
+ * low-threshold view, whose buckets of more than retold__low_max_bucket(n)
+ * of the n stored documents are skipped (the same rule as batch.c, with the
+ * index standing in for the corpus). */
+static int collect_candidates(retold_index *ix, MDB_txn *txn, const sketched *q, uint64_t *skipped)
+{
+    ix->ncand = 0;
+    MDB_cursor *c;
+    size_t max_bucket = 0;
+    if (ix->p.views & ~RETOLD_VIEWS_SURFACE) {
+        MDB_stat ms;
+        LMDB_TRY(ix, mdb_stat(txn, ix->db[DB_DOCS], &ms), "counting documents");
+        max_bucket = retold__low_max_bucket(ms.ms_entries);
+    }
+    LMDB_TRY(ix, mdb_cursor_open(txn, ix->db[DB_BANDS], &c), "opening a cursor");
+    int rc = RETOLD_OK;
+    for (int v = 0; v < RETOLD_VIEW_COUNT && rc == RETOLD_OK; v++) {
+        if (!(ix->p.views & (1u << v)) || q->unsigned_view[v]) continue;
+        int low = v != RETOLD_VIEW_SURFACE;
+        size_t from = ix->ncand;
+        for (unsigned j = 0; j < ix->p.view_bands[v] && rc == RETOLD_OK; j++)
+            rc = read_bucket(ix, c, v, j, q->bands[ix->band_off[v] + j], low ? max_bucket : 0, skipped);
+        if (rc == RETOLD_OK) unique_from(ix, from, low ? RETOLD__LOW_MIN_BANDS : 1);
+    }
+    mdb_cursor_close(c);
+    if (rc != RETOLD_OK) return rc;
+    unique_from(ix, 0, 1);
+    return RETOLD_OK;
 }
 
 /* Decompress document d's text into ix->text. */
@@ -1229,9 +1263,11 @@ static int query_sketched(retold_index *ix, MDB_txn *txn, sketched *q, const ret
     memcpy(info->lang, q->lang, RETOLD_LANG_LEN);
     info->shingles = q->distinct[RETOLD_VIEW_SURFACE];
     if (q->empty) return RETOLD_OK;
-    int rc = collect_candidates(ix, txn, q);
+    uint64_t skipped = 0;
+    int rc = collect_candidates(ix, txn, q, &skipped);
     if (rc != RETOLD_OK) return rc;
     info->candidates = ix->ncand;
+    info->skipped_buckets = skipped;
     const retold_record *r = q->rec;
     const unsigned k = ix->p.perms;
     retold__doc qd = { .lang = q->lang, .fingerprint = q->fingerprint, .distinct = q->distinct[0] };
@@ -1257,7 +1293,11 @@ static int query_sketched(retold_index *ix, MDB_txn *txn, sketched *q, const ret
                     return fail(ix, rc, "sketching the query: %s", retold_strerror(rc));
                 sets_ready = 1;
             }
-            take_sets(ix->sk[0], &ix->p, &qd.sets);
+            if (sets_ready == 1) {
+                if ((rc = retold__fp_sets(&ix->p, ix->sk[0], &ix->qfp, &ix->qfpcap, &qd.sets)) != RETOLD_OK)
+                    return fail(ix, rc, "out of memory");
+                sets_ready = 2;
+            }
             /* the record's strings live in LMDB pages, valid for this txn;
              * load_text only reads */
             const uint64_t *blob = cache_get(&ix->cache, docno);
@@ -1268,7 +1308,8 @@ static int query_sketched(retold_index *ix, MDB_txn *txn, sketched *q, const ret
                 if ((rc = retold_sketch_lang(ix->skc, ix->text, d.text_len, d.lang, d.lang ? d.lang_len : 0,
                                              ix->csig, NULL)) != RETOLD_OK)
                     return fail(ix, rc, "re-sketching document %llu: %s", (unsigned long long)docno, retold_strerror(rc));
-                take_sets(ix->skc, &ix->p, &cd.sets);
+                if ((rc = retold__fp_sets(&ix->p, ix->skc, &ix->cfp, &ix->cfpcap, &cd.sets)) != RETOLD_OK)
+                    return fail(ix, rc, "out of memory");
                 cache_put(&ix->cache, &ix->p, docno, &cd.sets);
             }
             info->verified_exact++;
@@ -1537,7 +1578,7 @@ int retold_index_check(retold_index *ix, int deep, retold_index_problem_fn fn, v
         if (!(d.flags & RETOLD__DOC_EMPTY)) {
             for (int view = 0; view < RETOLD_VIEW_COUNT; view++) {
                 int slot = retold_params_slot(&ix->p, view);
-                if (slot < 0) continue;
+                if (slot < 0 || (d.flags & RETOLD__DOC_UNSIGNED(view))) continue;
                 retold_lsh_band_hashes(sig + (size_t)slot * ix->p.perms, ix->p.view_bands[view], ix->p.view_rows[view],
                                        ix->p.seed + (uint64_t)view, sig_bands);
                 for (unsigned j = 0; j < ix->p.view_bands[view]; j++) {

@@ -13,9 +13,12 @@
 #define RETOLD__IX_FORMAT_LEN   136     /* bytes of the format record */
 #define RETOLD__IX_STATE_LEN    56
 #define RETOLD__IX_DOC_FIXED    64      /* doc record before the signatures */
-#define RETOLD__IX_PIECE        2000    /* text bytes per text record: two
-                                           fit one 4 KiB LMDB page, so text
-                                           never needs overflow pages */
+#define RETOLD__IX_PIECE        990     /* text bytes per text record: four
+                                           full pieces fill a 4 KiB LMDB page
+                                           (4 x (2 + 8 + 12 + 990 + 4) = 4064
+                                           of 4080 bytes), so texts never
+                                           need overflow pages and appended
+                                           pages are ~90 % full */
 #define RETOLD__IX_DATE_MAX     64      /* date bytes kept in date keys */
 #define RETOLD__IX_SOURCE_MAX   256     /* source bytes kept in source keys */
 #define RETOLD__IX_CODEC_ZSTD   1
@@ -65,6 +68,8 @@ int retold__ix_state_decode(const unsigned char *v, size_t len, retold__ix_state
 #define RETOLD__DOC_SOURCE  0x02u
 #define RETOLD__DOC_DATE    0x04u
 #define RETOLD__DOC_LANG    0x08u
+#define RETOLD__DOC_UNSIGNED(v) (0x10u << (v))   /* view v's signature is empty:
+                                                   no LSH entries */
 
 typedef struct retold__ix_doc {
     uint32_t flags;

@@ -3,8 +3,55 @@
 #include "match.h"
 #include "retold/relation.h"
 
+#include "retold/error.h"
+#include "radix.h"
+
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+
+size_t retold__low_max_bucket(size_t n)
+{
+    size_t m = (size_t)(4.0 * sqrt((double)n));
+    return m < 64 ? 64 : m;
+}
+
+int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf, size_t *cap,
+                    retold__sets *s)
+{
+    const uint64_t *h[RETOLD_VIEW_COUNT];
+    size_t n[RETOLD_VIEW_COUNT], total = 0, most = 0;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        n[v] = 0;
+        h[v] = NULL;
+        if (!(p->views & (1u << v))) continue;
+        if (retold_sketcher_view_shingles(sk, v, &h[v], &n[v]) != RETOLD_OK) return RETOLD_INVAL;
+        total += n[v];
+        most = n[v] > most ? n[v] : most;
+    }
+    size_t need = total + most + 1;        /* the sets, then sort scratch */
+    if (need > *cap) {
+        uint64_t *t = realloc(*buf, need * sizeof *t);
+        if (!t) return RETOLD_NOMEM;
+        *buf = t;
+        *cap = need;
+    }
+    uint64_t *q = *buf, *scratch = *buf + total;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        s->h[v] = NULL;
+        s->n[v] = 0;
+        if (!(p->views & (1u << v))) continue;
+        for (size_t x = 0; x < n[v]; x++) q[x] = retold__set_fp(h[v][x]);
+        retold__sort_u64(q, scratch, n[v]);
+        size_t u = 0;
+        for (size_t x = 0; x < n[v]; x++)
+            if (u == 0 || q[x] != q[u - 1]) q[u++] = q[x];
+        s->h[v] = q;
+        s->n[v] = u;
+        q += n[v];
+    }
+    return RETOLD_OK;
+}
 
 int retold__verify_decide(const retold_params *p, int verify, double e)
 {

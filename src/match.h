@@ -13,9 +13,33 @@
 
 #include <stdint.h>
 #include "retold/batch.h"
+#include "retold/sketch.h"
 #include "similarity.h"
 
 enum { RETOLD__DROP = 0, RETOLD__KEEP, RETOLD__EXACT };
+
+/* Candidates of the rewrite and cross views (single-row bands): two agreeing
+ * MinHash values at least (a pair at Jaccard 0.06 has 7.7 expected of 128,
+ * P(>= 2) = 0.998; an unrelated pair at 0.005 has P(>= 2) = 0.13), and a
+ * value shared by more than max(64, sqrt(n) * 4) of n documents is a common
+ * feature (a month, a frequent word stem) and forms no bucket. */
+#define RETOLD__LOW_MIN_BANDS 2
+size_t retold__low_max_bucket(size_t n);
+
+/* Exact sets are compared as 32-bit fingerprints of the shingle hashes:
+ * bit 0 (the cross view's key bit) and the high 31 bits.  Two different
+ * shingles of a pair agree by chance with probability 2^-31 each (a 700 x
+ * 700 pair: 2e-4 expected false shared shingles). */
+static inline uint64_t retold__set_fp(uint64_t h)
+{
+    return ((h >> 32) & ~(uint64_t)1) | (h & 1);
+}
+
+/* The fingerprint sets of the document last sketched by sk, for every view
+ * in p->views: sorted, distinct, widened to 64 bits, in *buf (grown as
+ * needed; the caller frees it), pointed to by *s. */
+int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf, size_t *cap,
+                    retold__sets *s);
 
 /* What verification needs of one document. */
 typedef struct retold__doc {

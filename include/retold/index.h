@@ -195,6 +195,8 @@ typedef struct retold_index_query_info {
     char lang[RETOLD_LANG_LEN];           /* language the views used */
     size_t shingles;                      /* distinct surface shingles */
     size_t candidates;                    /* LSH candidates examined */
+    size_t skipped_buckets;               /* low-threshold views: buckets
+                                             too common to be evidence */
     size_t verified_exact;
     int outcome;                          /* with add: RETOLD_INDEX_* */
 } retold_index_query_info;
