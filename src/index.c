@@ -160,6 +160,7 @@ static int lmdb_fail(retold_index *ix, int rc, const char *what)
     case ENOMEM: code = RETOLD_NOMEM; break;
     case MDB_NOTFOUND: code = RETOLD_NOTFOUND; break;
     case MDB_READERS_FULL: case EAGAIN: code = RETOLD_BUSY; break;
+    case EIO: code = RETOLD_IO; why = "write failed (input/output error or a full disk)"; break;
     default: code = RETOLD_IO; break;
     }
     int had = ix->wtxn != NULL && code != RETOLD_NOTFOUND;
@@ -206,6 +207,7 @@ static int arena_put(arena *a, const char *s, size_t n, size_t *off)
     *off = a->len;
     if (n) memcpy(a->data + a->len, s, n);
     a->len += n;
+    a->data[a->len++] = 0;              /* NUL-terminated for convenience */
     return 0;
 }
 
@@ -270,12 +272,15 @@ int retold_index_commit(retold_index *ix)
     if (rc != RETOLD_OK) return rc;
     MDB_stat ms;
     LMDB_TRY(ix, mdb_stat(ix->wtxn, ix->db[DB_DOCS], &ms), "counting documents");
-    rc = mdb_txn_commit(ix->wtxn);
+    rc = mdb_txn_commit(ix->wtxn);        /* frees the txn, even on failure */
     ix->wtxn = NULL;
     if (rc != MDB_SUCCESS) {
         memset(&ix->cur, 0, sizeof ix->cur);
         ix->pending = 0;
-        return lmdb_fail(ix, rc, "committing");
+        int code = lmdb_fail(ix, rc, "committing");
+        size_t n = strlen(ix->err);
+        snprintf(ix->err + n, sizeof ix->err - n, " (the transaction was rolled back; the index is as of its last commit)");
+        return code;
     }
     ix->prog.added += ix->cur.added;
     ix->prog.replaced += ix->cur.replaced;
@@ -358,7 +363,8 @@ static int env_open(retold_index *ix, int create)
                     (ix->o.flags & RETOLD_INDEX_READONLY) ? "reading needs write access to lock.mdb"
                                                           : "the index directory is read-only");
     if (rc == ENOSPC || rc == EDQUOT) return fail(ix, RETOLD_NOSPACE, "%s: %s", ix->dir, strerror(rc));
-    if (rc != MDB_SUCCESS) return fail(ix, rc == ENOMEM ? RETOLD_NOMEM : RETOLD_IO, "%s: opening: %s", ix->dir, mdb_strerror(rc));
+    if (rc != MDB_SUCCESS) return fail(ix, rc == ENOMEM ? RETOLD_NOMEM : create ? RETOLD_IO : RETOLD_CORRUPT,
+                                       "%s: cannot open the index: %s", ix->dir, mdb_strerror(rc));
     if (!(ix->o.flags & RETOLD_INDEX_READONLY)) {
         int dead;
         mdb_reader_check(ix->env, &dead);     /* slots of killed readers */
@@ -456,6 +462,9 @@ int retold_index_open(retold_index **out, const char *dir, const retold_index_op
         return fail(ix, errno == ENOENT ? RETOLD_NOTFOUND : RETOLD_IO, "%s: %s", dir,
                     errno == ENOENT ? "not a retold index (no data.mdb)" : strerror(errno));
     if (!S_ISREG(ds.st_mode)) return fail(ix, RETOLD_CORRUPT, "%s: not a retold index (data.mdb is not a file)", dir);
+    if (ds.st_size < 2 * 4096)          /* LMDB's two meta pages at least */
+        return fail(ix, RETOLD_CORRUPT, "%s: not a retold index: data.mdb is truncated (%lld bytes)", dir,
+                    (long long)ds.st_size);
     if ((rc = env_open(ix, 0)) != RETOLD_OK) return rc;
     MDB_txn *txn;
     LMDB_TRY(ix, mdb_txn_begin(ix->env, NULL, MDB_RDONLY, &txn), "starting a read transaction");
@@ -542,9 +551,9 @@ int retold_index_check_params(retold_index *ix, const retold_params *want, unsig
     char msg[256];
     if (retold_params_resolve(&w, msg, sizeof msg) != RETOLD_OK) return fail(ix, RETOLD_INVAL, "%s", msg);
 #define DIFF(name, fmt, a, b) \
-    return fail(ix, RETOLD_PARAMS, "%s: the index was made with %s " fmt ", this run asks for " fmt \
+    return fail(ix, RETOLD_PARAMS, "%s: the index was made with %s " fmt ", this run asks for %s " fmt \
                 " (signatures made with other parameters cannot be compared; create a new index)", \
-                ix->dir, name, a, b)
+                ix->dir, name, a, name, b)
     if ((fields & RETOLD_PARAM_NGRAM) && h->ngram != w.ngram) DIFF("--ngram", "%u", h->ngram, w.ngram);
     if ((fields & RETOLD_PARAM_CHAR_NGRAM) && h->char_ngram != w.char_ngram) DIFF("--char-ngram", "%u", h->char_ngram, w.char_ngram);
     if ((fields & RETOLD_PARAM_PERMS) && h->perms != w.perms) DIFF("--perms", "%u", h->perms, w.perms);

@@ -24,8 +24,11 @@
  * only (each query reads one consistent snapshot); queries on a handle with
  * uncommitted writes see those writes.
  *
- * Threads: one handle is used by one thread at a time.  Many processes may
- * read; writers serialise on the index's lock.
+ * Threads and processes: one handle is used by one thread at a time.  Open
+ * an index at most once per process (LMDB's rule: closing a second handle
+ * on the same files drops the first one's locks); share the handle
+ * instead.  Many processes may read; writers serialise on the index's
+ * lock.
  *
  * Errors: every call returns RETOLD_OK or a status (error.h); the detail,
  * naming the index directory and what was wrong, is in
@@ -174,7 +177,8 @@ typedef struct retold_index_query_opts {
 void retold_index_query_opts_default(retold_index_query_opts *q);
 
 /* One stored document that matches a query.  Strings point into the
- * handle and stay valid until the next call on it. */
+ * handle (NUL-terminated as well) and stay valid until the next call on
+ * it. */
 typedef struct retold_index_match {
     uint64_t docno;                       /* internal number, stable */
     const char *id;      size_t id_len;
