@@ -21,7 +21,7 @@ TESTS   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIBA    := $(BUILD)/libretold.a
 BIN     := $(BUILD)/retold
 
-.PHONY: all test check-unit check-cli check-browser asan valgrind bench demo install uninstall clean help
+.PHONY: all test check-unit check-cli check-index check-browser asan valgrind bench demo install uninstall clean help
 all: $(LIBA) $(BIN)
 
 $(BUILD)/lib/%.o: src/%.c $(wildcard include/retold/*.h src/*.h) | $(BUILD)/lib
@@ -38,7 +38,7 @@ $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests:
 	mkdir -p $@
 
 ## test: unit tests (Check), CLI end-to-end tests, the HTML report in a browser
-test: check-unit check-cli check-browser
+test: check-unit check-cli check-index check-browser
 check-unit: $(TESTS)
 	@set -e; for t in $(TESTS); do echo "== $$t"; CK_FORK=yes $$t; done
 check-cli: $(BIN)
@@ -48,6 +48,12 @@ check-cli: $(BIN)
 # headless Chromium (installed by the script when run as root; skipped otherwise)
 check-browser: $(BIN)
 	@RETOLD=$(BIN) sh tests/browser/report.sh
+## check-index: the standing index end to end, kill -9 during adds (ROUNDS
+## kills), a writer and a reader side by side (SECS seconds)
+check-index: $(BIN)
+	@RETOLD=$(BIN) sh tests/cli/index.sh
+	@RETOLD=$(BIN) ROUNDS=$${ROUNDS:-100} sh tests/index/crash.sh
+	@RETOLD=$(BIN) SECS=$${SECS:-60} sh tests/index/concurrent.sh
 
 ## asan: rebuild with ASan+UBSan in build-asan/ and rerun every test
 asan:
