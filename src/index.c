@@ -1144,8 +1144,9 @@ static int read_bucket(retold_index *ix, MDB_cursor *c, int v, unsigned j, uint6
  * that occur at least min times. */
 static void unique_from(retold_index *ix, size_t from, unsigned min)
 {
-    uint64_t *a = ix->cand + from;
     size_t n = ix->ncand - from, u = 0;
+    if (n == 0) return;
+    uint64_t *a = ix->cand + from;
     qsort(a, n, sizeof *a, cmp_u64);
     for (size_t i = 0; i < n;) {
         size_t e = i + 1;
@@ -1330,7 +1331,7 @@ static int query_sketched(retold_index *ix, MDB_txn *txn, sketched *q, const ret
         if ((rc = add_match(ix, docno, &d, &pr)) != RETOLD_OK) return rc;
     }
     fix_strings(ix);
-    qsort(ix->m, ix->nm, sizeof *ix->m, cmp_match);
+    if (ix->nm > 1) qsort(ix->m, ix->nm, sizeof *ix->m, cmp_match);
     if (o->top_k && ix->nm > o->top_k) ix->nm = o->top_k;
     return RETOLD_OK;
 }
