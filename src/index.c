@@ -230,6 +230,10 @@ static int wbegin(retold_index *ix)
     if (ix->wtxn) return RETOLD_OK;
     if (ix->o.flags & RETOLD_INDEX_READONLY) return fail(ix, RETOLD_INVAL, "%s: opened read-only", ix->dir);
     if (ix->rtxn_live) { mdb_txn_reset(ix->rtxn); ix->rtxn_live = 0; }
+    int dead;
+    mdb_reader_check(ix->env, &dead);   /* free the snapshots of killed readers,
+                                           or the file grows while they pin
+                                           old pages */
     LMDB_TRY(ix, mdb_txn_begin(ix->env, NULL, 0, &ix->wtxn), "starting a write transaction");
     int rc = get_state(ix, ix->wtxn, &ix->st);
     if (rc != RETOLD_OK) drop_write(ix);
