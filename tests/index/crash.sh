@@ -40,7 +40,7 @@ while [ $round -lt "$ROUNDS" ]; do
     if [ $fresh = 1 ]; then rm -rf "$tmp/ix"; "$RETOLD" index create "$tmp/ix" -q; fresh=0; fi
     "$RETOLD" index add "$tmp/ix" "$tmp/corpus.jsonl" --batch 25 --skip-existing --progress 2>"$tmp/add.err" &
     pid=$!
-    ms=$(awk -v s="$seed" -v r="$round" -v span="$span" 'BEGIN { srand(s + r * 7919); printf "%d", rand() * span * 1.1 }')
+    ms=$(awk -v s="$seed" -v r="$round" -v span="$span" 'BEGIN { srand(s + r * 7919); printf "%d", rand() * span * 0.9 }')
     sleep "$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')"
     { kill -9 "$pid"; wait "$pid"; } 2>/dev/null
     st=$?
