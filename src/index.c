@@ -35,6 +35,7 @@
 #include <dirent.h>
 #include <lmdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -87,6 +88,7 @@ struct retold_index {
     char *dir;
     char err[1400];
     MDB_env *env;
+    uint64_t map;                   /* map size asked for */
     MDB_dbi db[DB_COUNT];
     MDB_txn *wtxn, *rtxn;
     int rtxn_live;
@@ -344,11 +346,16 @@ static int new_handle(retold_index **out, const char *dir, const retold_index_op
     else retold_index_opts_default(&ix->o);
     ix->dir = strdup(dir);
     if (!ix->dir) return fail(ix, RETOLD_NOMEM, "out of memory");
+    ix->map = ix->o.map_size ? ix->o.map_size : MAP_DEFAULT;
+    if (sizeof(size_t) < 8 && ix->map > ((uint64_t)1 << 30)) ix->map = (uint64_t)1 << 30;
+    return RETOLD_OK;
+}
+
+static int env_new(retold_index *ix)
+{
     if (mdb_env_create(&ix->env) != MDB_SUCCESS) return fail(ix, RETOLD_NOMEM, "out of memory");
     mdb_env_set_maxdbs(ix->env, DB_COUNT + 1);
-    uint64_t map = ix->o.map_size ? ix->o.map_size : MAP_DEFAULT;
-    if (sizeof(size_t) < 8 && map > ((uint64_t)1 << 30)) map = (uint64_t)1 << 30;
-    if (mdb_env_set_mapsize(ix->env, (size_t)map) != MDB_SUCCESS) return fail(ix, RETOLD_INVAL, "bad map size");
+    if (mdb_env_set_mapsize(ix->env, (size_t)ix->map) != MDB_SUCCESS) return fail(ix, RETOLD_INVAL, "bad map size");
     return RETOLD_OK;
 }
 
@@ -357,7 +364,17 @@ static int env_open(retold_index *ix, int create)
     unsigned flags = MDB_NOTLS;
     if (ix->o.flags & RETOLD_INDEX_READONLY) flags |= MDB_RDONLY;
     if (ix->o.flags & RETOLD_INDEX_NOSYNC) flags |= MDB_NOSYNC;
-    int rc = mdb_env_open(ix->env, ix->dir, flags, 0644);
+    int rc;
+    for (;;) {
+        if ((rc = env_new(ix)) != RETOLD_OK) return rc;
+        rc = mdb_env_open(ix->env, ix->dir, flags, 0644);
+        /* the default map (1 TiB of address space) may exceed a limit on
+         * virtual memory: halve it, down to 1 GiB, before giving up */
+        if (rc != ENOMEM || ix->o.map_size || ix->map <= ((uint64_t)1 << 30)) break;
+        mdb_env_close(ix->env);
+        ix->env = NULL;
+        ix->map /= 2;
+    }
     if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
         return fail(ix, RETOLD_CORRUPT, "%s: not a retold index: data.mdb or lock.mdb is not an LMDB file "
                     "(foreign, truncated or damaged)", ix->dir);
@@ -795,54 +812,88 @@ static int sketch_one(retold_index *ix, unsigned t, sketched *s, int compress)
     return RETOLD_OK;
 }
 
+/* Sketching runs ahead of storing: worker threads 1..T-1 take documents in
+ * order and sketch them; the calling thread stores (or queries) document i
+ * as soon as it is ready, and while it waits it sketches the next unclaimed
+ * document itself.  So on two cores one sketches while the other writes
+ * LMDB pages, and the order of the stores is the input order. */
 typedef struct sketch_job {
     retold_index *ix;
     size_t n;
     int compress;
-    atomic_size_t next;
+    atomic_size_t next;              /* next document to claim */
+    atomic_uchar *ready;             /* per document: sketched */
+    pthread_t tid[THREADS_MAX];
+    unsigned started;
+    struct sketch_arg { struct sketch_job *job; unsigned t; } args[THREADS_MAX];
 } sketch_job;
 
-typedef struct sketch_arg { sketch_job *job; unsigned t; } sketch_arg;
+static void sketch_claimed(sketch_job *j, unsigned t, size_t i)
+{
+    sketched *s = &j->ix->slots[i];
+    s->rc = sketch_one(j->ix, t, s, j->compress);
+    atomic_store_explicit(&j->ready[i], 1, memory_order_release);
+}
 
 static void *sketch_worker(void *arg)
 {
-    sketch_arg *a = arg;
+    struct sketch_arg *a = arg;
     sketch_job *j = a->job;
     for (;;) {
         size_t i = atomic_fetch_add(&j->next, 1);
         if (i >= j->n) break;
-        sketched *s = &j->ix->slots[i];
-        s->rc = sketch_one(j->ix, a->t, s, j->compress);
+        sketch_claimed(j, a->t, i);
     }
     return NULL;
 }
 
-/* Sketch docs[0..n) into slots[0..n) on the handle's threads. */
-static int sketch_all(retold_index *ix, const retold_record *docs, size_t n, int compress)
+/* Start sketching docs[0..n) into slots[0..n). */
+static int sketch_start(retold_index *ix, const retold_record *docs, size_t n, int compress, sketch_job *j)
 {
-    if (slots_reserve(ix, n) != RETOLD_OK) return fail(ix, RETOLD_NOMEM, "out of memory");
+    memset(j, 0, sizeof *j);
+    if (slots_reserve(ix, n) != RETOLD_OK || !(j->ready = calloc(n ? n : 1, sizeof *j->ready)))
+        return fail(ix, RETOLD_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         sketched *s = &ix->slots[i];
         s->rec = &docs[i];
         s->sig = ix->slab_sig + i * ix->nsig;
         s->bands = ix->slab_bands + i * ix->nbands;
         s->rc = RETOLD_OK;
+        atomic_init(&j->ready[i], 0);
     }
+    j->ix = ix;
+    j->n = n;
+    j->compress = compress;
+    atomic_init(&j->next, 0);
     unsigned nt = ix->threads;
     if (nt > n) nt = (unsigned)n;
-    sketch_job job = { ix, n, compress, 0 };
-    sketch_arg args[THREADS_MAX];
-    pthread_t tid[THREADS_MAX];
-    unsigned started = 0;
     for (unsigned t = 1; t < nt; t++) {
-        args[t] = (sketch_arg){ &job, t };
-        if (pthread_create(&tid[t], NULL, sketch_worker, &args[t]) != 0) break;
-        started = t;
+        j->args[t].job = j;
+        j->args[t].t = t;
+        if (pthread_create(&j->tid[t], NULL, sketch_worker, &j->args[t]) != 0) break;
+        j->started = t;
     }
-    args[0] = (sketch_arg){ &job, 0 };
-    sketch_worker(&args[0]);
-    for (unsigned t = 1; t <= started; t++) pthread_join(tid[t], NULL);
     return RETOLD_OK;
+}
+
+/* Slot i, sketched (the calling thread helps while it waits). */
+static sketched *sketch_wait(sketch_job *j, size_t i)
+{
+    while (!atomic_load_explicit(&j->ready[i], memory_order_acquire)) {
+        size_t k = atomic_fetch_add(&j->next, 1);
+        if (k < j->n) sketch_claimed(j, 0, k);
+        else sched_yield();
+    }
+    return &j->ix->slots[i];
+}
+
+/* Let the workers finish (they never outlive the call) and free the job. */
+static int sketch_end(sketch_job *j, int rc)
+{
+    atomic_store(&j->next, j->n);        /* claim nothing more */
+    for (unsigned t = 1; t <= j->started; t++) pthread_join(j->tid[t], NULL);
+    free(j->ready);
+    return rc;
 }
 
 static int sketch_error(retold_index *ix, const sketched *s)
@@ -958,16 +1009,18 @@ int retold_index_add_many(retold_index *ix, const retold_record *docs, size_t n,
 {
     if (done) *done = 0;
     if (ix->o.flags & RETOLD_INDEX_READONLY) return fail(ix, RETOLD_INVAL, "%s: opened read-only", ix->dir);
-    int rc = sketch_all(ix, docs, n, 1);
-    if (rc != RETOLD_OK) return rc;
+    sketch_job job;
+    int rc = sketch_start(ix, docs, n, 1, &job);
+    if (rc != RETOLD_OK) return sketch_end(&job, rc);
     for (size_t i = 0; i < n; i++) {
-        sketched *s = &ix->slots[i];
-        if (s->rc != RETOLD_OK) return sketch_error(ix, s);
-        if ((rc = store(ix, s, on_exists, outcomes ? &outcomes[i] : NULL)) != RETOLD_OK) return write_failed(ix, rc);
+        sketched *s = sketch_wait(&job, i);
+        if (s->rc != RETOLD_OK) return sketch_end(&job, sketch_error(ix, s));
+        if ((rc = store(ix, s, on_exists, outcomes ? &outcomes[i] : NULL)) != RETOLD_OK)
+            return sketch_end(&job, write_failed(ix, rc));
         if (done) *done = i + 1;
-        if ((rc = maybe_commit(ix)) != RETOLD_OK) return rc;
+        if ((rc = maybe_commit(ix)) != RETOLD_OK) return sketch_end(&job, rc);
     }
-    return RETOLD_OK;
+    return sketch_end(&job, RETOLD_OK);
 }
 
 int retold_index_add(retold_index *ix, const retold_record *doc, int on_exists, int *outcome)
@@ -1372,26 +1425,26 @@ int retold_index_query_many(retold_index *ix, const retold_record *docs, size_t 
 {
     if (done) *done = 0;
     if (o->add && (ix->o.flags & RETOLD_INDEX_READONLY)) return fail(ix, RETOLD_INVAL, "%s: opened read-only", ix->dir);
-    int rc = sketch_all(ix, docs, n, o->add);
-    if (rc != RETOLD_OK) return rc;
+    sketch_job job;
+    int rc = sketch_start(ix, docs, n, o->add, &job);
+    if (rc != RETOLD_OK) return sketch_end(&job, rc);
     for (size_t i = 0; i < n; i++) {
-        sketched *s = &ix->slots[i];
-        if (s->rc != RETOLD_OK) return sketch_error(ix, s);
+        sketched *s = sketch_wait(&job, i);
+        if (s->rc != RETOLD_OK) return sketch_end(&job, sketch_error(ix, s));
         retold_index_query_info info;
         MDB_txn *txn;
-        if (o->add && (rc = wbegin(ix)) != RETOLD_OK) return rc;
-        if ((rc = rbegin(ix, &txn)) != RETOLD_OK) return rc;
+        if (o->add && (rc = wbegin(ix)) != RETOLD_OK) return sketch_end(&job, rc);
+        if ((rc = rbegin(ix, &txn)) != RETOLD_OK) return sketch_end(&job, rc);
         rc = query_sketched(ix, txn, s, o, 0, &info);
         rend(ix);
-        if (rc != RETOLD_OK) return rc;
-        if (o->add) {
-            if ((rc = store(ix, s, o->on_exists, &info.outcome)) != RETOLD_OK) return write_failed(ix, rc);
-        }
-        if (fn && (rc = fn(ctx, i, ix->m, ix->nm, &info)) != 0) return rc;
+        if (rc != RETOLD_OK) return sketch_end(&job, rc);
+        if (o->add && (rc = store(ix, s, o->on_exists, &info.outcome)) != RETOLD_OK)
+            return sketch_end(&job, write_failed(ix, rc));
+        if (fn && (rc = fn(ctx, i, ix->m, ix->nm, &info)) != 0) return sketch_end(&job, rc);
         if (done) *done = i + 1;
-        if (o->add && (rc = maybe_commit(ix)) != RETOLD_OK) return rc;
+        if (o->add && (rc = maybe_commit(ix)) != RETOLD_OK) return sketch_end(&job, rc);
     }
-    return RETOLD_OK;
+    return sketch_end(&job, RETOLD_OK);
 }
 
 int retold_index_get(retold_index *ix, const char *id, size_t id_len, retold_index_match *m,
