@@ -138,8 +138,9 @@ enum { RETOLD_INDEX_ADDED = 0, RETOLD_INDEX_REPLACED, RETOLD_INDEX_SKIPPED };
  * RETOLD_IO, RETOLD_CORRUPT) roll back everything uncommitted. */
 int retold_index_add(retold_index *ix, const retold_record *doc, int on_exists, int *outcome);
 
-/* The same for docs[0..n) in order, sketching on opts.threads threads.
- * outcomes[0..n) may be NULL.  Stops at the first error; *done (may be
+/* The same for docs[0..n) in order, sketching on opts.threads threads
+ * ahead of the writer (documents are stored in order).  outcomes[0..n) may
+ * be NULL.  Stops at the first error; *done (may be
  * NULL) gets how many documents were handled before it. */
 int retold_index_add_many(retold_index *ix, const retold_record *docs, size_t n,
                           int on_exists, int *outcomes, size_t *done);
@@ -241,9 +242,9 @@ typedef struct retold_index_stats {
 int retold_index_get_stats(retold_index *ix, retold_index_stats *s);
 
 /* Verify the whole index: every record's checksum and encoding, that every
- * document's text decompresses to its recorded length and checksum, and
- * that the id, date, source and LSH tables agree with the documents both
- * ways.  With deep != 0 every text is also re-sketched and compared with
+ * document's text decompresses to its recorded length, that the id, date,
+ * text and LSH tables agree with the documents both ways, and the state
+ * counters.  With deep != 0 every text is also re-sketched and compared with
  * its stored signature.  Each problem goes to fn (may be NULL) as one line;
  * *problems gets the count.  Returns RETOLD_OK (no problem), RETOLD_CORRUPT
  * or another error that stopped the check. */
