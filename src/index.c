@@ -369,8 +369,9 @@ static int env_open(retold_index *ix, int create)
         if ((rc = env_new(ix)) != RETOLD_OK) return rc;
         rc = mdb_env_open(ix->env, ix->dir, flags, 0644);
         /* the default map (1 TiB of address space) may exceed a limit on
-         * virtual memory: halve it, down to 1 GiB, before giving up */
-        if (rc != ENOMEM || ix->o.map_size || ix->map <= ((uint64_t)1 << 30)) break;
+         * virtual memory (ulimit -v: ENOMEM; valgrind: EINVAL): halve it,
+         * down to 1 GiB, before giving up */
+        if ((rc != ENOMEM && rc != EINVAL) || ix->o.map_size || ix->map <= ((uint64_t)1 << 30)) break;
         mdb_env_close(ix->env);
         ix->env = NULL;
         ix->map /= 2;
