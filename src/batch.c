@@ -15,6 +15,7 @@
 #include "retold/shingle.h"
 #include "radix.h"
 #include "similarity.h"
+#include "match.h"
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -320,11 +321,6 @@ static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
     return m;
 }
 
-static inline uint64_t set_fp(uint64_t h)
-{
-    return ((h >> 32) & ~(uint64_t)1) | (h & 1);
-}
-
 /* Pass 2 reads only the records at the wanted places (in order, so a
  * cursor suffices). */
 struct wanted {
@@ -562,7 +558,7 @@ static int sketch_chunk(worker *w)
             if (!set || !fp) { free(set); free(fp); return RETOLD_NOMEM; }
             for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
                 if (!(b->p.views & (1u << v))) continue;
-                for (size_t x = 0; x < n[v]; x++) fp[x] = set_fp(h[v][x]);
+                for (size_t x = 0; x < n[v]; x++) fp[x] = retold__set_fp(h[v][x]);
                 retold__sort_u64(fp, fp + most, n[v]);
                 size_t u = 0;
                 for (size_t x = 0; x < n[v]; x++)
@@ -669,28 +665,6 @@ out:
 /* ---------------------------------------------------------------------- */
 /* verify + cluster                                                        */
 
-enum { DECIDE_DROP = 0, DECIDE_KEEP, DECIDE_EXACT };
-
-/* Candidates of the rewrite and cross views (single-row bands): two agreeing
- * MinHash values at least (a pair at Jaccard 0.06 has 7.7 expected of 128,
- * P(>= 2) = 0.998; an unrelated pair at 0.005 has P(>= 2) = 0.13), and a
- * value shared by more than max(64, sqrt(n) * 4) documents is a common
- * feature (a month, a frequent word stem) and forms no bucket. */
-#define LOW_MIN_BANDS 2
-static size_t low_max_bucket(size_t n)
-{
-    size_t m = (size_t)(4.0 * sqrt((double)n));
-    return m < 64 ? 64 : m;
-}
-
-static float containment_estimate(double j, uint32_t na, uint32_t nb)
-{
-    double inter = j * ((double)na + nb) / (1.0 + j);
-    uint32_t mn = na < nb ? na : nb;
-    double c = mn ? inter / mn : 0.0;
-    return (float)(c > 1.0 ? 1.0 : c);
-}
-
 static uint32_t find_root(uint32_t *parent, uint32_t x)
 {
     while (parent[x] != x) {
@@ -755,10 +729,9 @@ static size_t record_len(const retold_batch *b, const uint32_t *rec)
     return total;
 }
 
-/* Exact per-view similarities of one pair, and its relation.  scratch holds
- * the widened sets of both documents. */
-static int classify_exact(const retold_batch *b, retold_pair *pr, const uint32_t *ra, const uint32_t *rc,
-                          uint64_t **scratch, size_t *cap)
+/* The widened sets of both documents of an exact pair, in scratch. */
+static int widen_sets(const retold_batch *b, const uint32_t *ra, const uint32_t *rc, retold__sets *sa,
+                      retold__sets *sc, uint64_t **scratch, size_t *cap)
 {
     size_t need = record_len(b, ra) + record_len(b, rc) + 1;
     if (need > *cap) {
@@ -767,18 +740,8 @@ static int classify_exact(const retold_batch *b, retold_pair *pr, const uint32_t
         *scratch = t;
         *cap = need;
     }
-    retold__sets sa, sc;
-    retold_similarity sim;
-    record_sets(b, ra, &sa, *scratch);
-    record_sets(b, rc, &sc, *scratch + record_len(b, ra));
-    retold__similarity(&sa, &sc, &sim, pr->view_jaccard, pr->view_containment);
-    const char *la = b->lang + (size_t)pr->a * RETOLD_LANG_LEN, *lc = b->lang + (size_t)pr->b * RETOLD_LANG_LEN;
-    sim.same_lang = (!strcmp(la, "und") || !strcmp(lc, "und")) ? -1 : !strcmp(la, lc);
-    sim.identical = b->fingerprint[pr->a] == b->fingerprint[pr->b];
-    pr->jaccard = pr->view_jaccard[RETOLD_VIEW_SURFACE];
-    pr->containment = pr->view_containment[RETOLD_VIEW_SURFACE];
-    pr->relation = retold_relation_classify(&sim, b->p.threshold, &pr->score);
-    pr->flags |= RETOLD_PAIR_EXACT;
+    record_sets(b, ra, sa, *scratch);
+    record_sets(b, rc, sc, *scratch + record_len(b, ra));
     return RETOLD_OK;
 }
 
@@ -827,7 +790,6 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     if (b->err[0]) return RETOLD_INVAL;
     if ((rc = retold_reader_open(&b->rd[0], inputs, n, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
     if (nref && (rc = retold_reader_open(&b->rd[1], refs, nref, &b->o.reader)) != RETOLD_OK) return set_err(b, rc, "out of memory");
-    const int multi = retold_params_nviews(&b->p) > 1;
 
     shared sh;
     double t0 = now();
@@ -866,12 +828,12 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         if (!(b->p.views & (1u << v))) continue;
         uint64_t *c;
         size_t nc;
-        /* low-threshold views: at least LOW_MIN_BANDS agreeing bands, and
+        /* low-threshold views: at least RETOLD__LOW_MIN_BANDS agreeing bands, and
          * no bucket larger than LOW_MAX_BUCKET (see lsh.h) */
         int low = v != RETOLD_VIEW_SURFACE;
         rc = retold_lsh_candidates_ex(b->bands + b->band_off[v], b->n, b->p.view_bands[v], b->bandw,
-                                      b->skip, nref ? b->side : NULL, low ? LOW_MIN_BANDS : 1,
-                                      low ? low_max_bucket(b->n) : 0, &b->st.skipped_buckets, &c, &nc);
+                                      b->skip, nref ? b->side : NULL, low ? RETOLD__LOW_MIN_BANDS : 1,
+                                      low ? retold__low_max_bucket(b->n) : 0, &b->st.skipped_buckets, &c, &nc);
         if (rc != RETOLD_OK) { free(cand); return set_err(b, rc, "finding candidates: %s", retold_strerror(rc)); }
         if (!cand) { cand = c; ncand = nc; continue; }
         uint64_t *all = realloc(cand, (ncand + nc + 1) * sizeof *all), *tmp = NULL;
@@ -894,7 +856,6 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     /* verify: decide from the surface estimate; every view needs exact sets */
     unsigned k = b->p.perms;
     size_t sw = b->sigw;
-    double t = b->p.threshold, sigma = sqrt(t * (1.0 - t) / k), lo = t - 3 * sigma, hi = t + 3 * sigma;
     uint8_t *decide = malloc(ncand ? ncand : 1);
     float *est = malloc((ncand ? ncand : 1) * sizeof *est);
     uint8_t *need = NULL;
@@ -907,16 +868,10 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         size_t x = (size_t)(cand[i] >> 32), y = (size_t)(uint32_t)cand[i];
         double e = retold_minhash_jaccard(b->sig + x * sw, b->sig + y * sw, k);
         est[i] = (float)e;
-        int d;
-        if (multi) d = DECIDE_EXACT;
-        else switch (b->o.verify) {
-        case RETOLD_VERIFY_ESTIMATE: d = e >= t ? DECIDE_KEEP : DECIDE_DROP; break;
-        case RETOLD_VERIFY_EXACT: d = e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
-        default: d = e >= hi ? DECIDE_KEEP : e >= lo ? DECIDE_EXACT : DECIDE_DROP; break;
-        }
+        int d = retold__verify_decide(&b->p, b->o.verify, e);
         decide[i] = (uint8_t)d;
-        nexact += d == DECIDE_EXACT;
-        nkeep += d != DECIDE_DROP;
+        nexact += d == RETOLD__EXACT;
+        nkeep += d != RETOLD__DROP;
     }
     b->st.verified_exact = nexact;
 
@@ -926,7 +881,7 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         sets = calloc(b->n, sizeof *sets);
         if (!need || !sets) { rc = RETOLD_NOMEM; goto out; }
         for (size_t i = 0; i < ncand; i++)
-            if (decide[i] == DECIDE_EXACT) {
+            if (decide[i] == RETOLD__EXACT) {
                 need[cand[i] >> 32] = 1;
                 need[(uint32_t)cand[i]] = 1;
             }
@@ -964,37 +919,19 @@ out_want:
     b->pairs = malloc((nkeep ? nkeep : 1) * sizeof *b->pairs);
     if (!b->pairs) { rc = RETOLD_NOMEM; goto out; }
     for (size_t i = 0; i < ncand; i++) {
-        if (decide[i] == DECIDE_DROP) continue;
+        if (decide[i] == RETOLD__DROP) continue;
         uint32_t x = (uint32_t)(cand[i] >> 32), y = (uint32_t)cand[i];
         retold_pair pr;
         memset(&pr, 0, sizeof pr);
         pr.a = x;
         pr.b = y;
-        pr.jaccard = est[i];
-        if (decide[i] == DECIDE_EXACT) {
-            if ((rc = classify_exact(b, &pr, sets[x], sets[y], &wide, &capwide)) != RETOLD_OK) goto out;
-            if (pr.relation == RETOLD_REL_NONE) continue;
-        } else {
-            const uint32_t *dx = b->distinct + (size_t)x * RETOLD_VIEW_COUNT, *dy = b->distinct + (size_t)y * RETOLD_VIEW_COUNT;
-            pr.containment = containment_estimate(pr.jaccard, dx[0], dy[0]);
-            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) pr.view_jaccard[v] = pr.view_containment[v] = -1.0f;
-            pr.view_jaccard[RETOLD_VIEW_SURFACE] = pr.jaccard;
-            pr.view_containment[RETOLD_VIEW_SURFACE] = pr.containment;
-            pr.relation = b->fingerprint[x] == b->fingerprint[y] ? RETOLD_REL_DUPLICATE : RETOLD_REL_NEAR_COPY;
-            pr.score = pr.jaccard;
-        }
-        if (!multi) {
-            /* the copy channel: only the copy threshold decides */
-            if (pr.jaccard < t) continue;
-            if (b->fingerprint[x] == b->fingerprint[y]) {
-                pr.relation = RETOLD_REL_DUPLICATE;
-                pr.jaccard = pr.containment = pr.score = 1.0f;
-                pr.view_jaccard[0] = pr.view_containment[0] = 1.0f;
-            } else {
-                pr.relation = RETOLD_REL_NEAR_COPY;
-                pr.score = pr.jaccard;
-            }
-        }
+        retold__doc dx = { .lang = b->lang + (size_t)x * RETOLD_LANG_LEN, .fingerprint = b->fingerprint[x],
+                           .distinct = b->distinct[(size_t)x * RETOLD_VIEW_COUNT] };
+        retold__doc dy = { .lang = b->lang + (size_t)y * RETOLD_LANG_LEN, .fingerprint = b->fingerprint[y],
+                           .distinct = b->distinct[(size_t)y * RETOLD_VIEW_COUNT] };
+        if (decide[i] == RETOLD__EXACT &&
+            (rc = widen_sets(b, sets[x], sets[y], &dx.sets, &dy.sets, &wide, &capwide)) != RETOLD_OK) goto out;
+        if (!retold__verify_pair(&b->p, decide[i], est[i], &dx, &dy, &pr)) continue;
         if (b->o.relations && !(b->o.relations & (1u << pr.relation))) continue;
         b->pairs[b->npairs++] = pr;
     }
