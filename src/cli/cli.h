@@ -38,6 +38,11 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
               unsigned allowed, const char *usage);
 void cli_opts_release(cli_opts *o);
 
+/* A decimal count in 0..max (suffix: K, M or G multipliers allowed); 0 or
+ * -1 when malformed.  A view list ("surface,rewrite", "all") as a mask. */
+int cli_parse_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix);
+int cli_parse_views(const char *list, unsigned *views);
+
 /* Run the batch; prints errors and warnings.  Returns -1 on success (the
  * batch in *out) or an exit code. */
 int cli_run_batch(cli_opts *o, retold_batch **out);

@@ -99,26 +99,6 @@ static int bad_usage(const ix_cli *c, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static int to_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix)
-{
-    char *end;
-    errno = 0;
-    if (!s || !*s || *s == '-') return -1;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (errno || end == s) return -1;
-    if (*end && suffix) {
-        unsigned long long m = *end == 'k' || *end == 'K' ? 1ull << 10 : *end == 'm' || *end == 'M' ? 1ull << 20
-                             : *end == 'g' || *end == 'G' ? 1ull << 30 : 0;
-        if (!m || end[1] || x > max / m) return -1;
-        x *= m;
-    } else if (*end) {
-        return -1;
-    }
-    if (x > max) return -1;
-    *v = x;
-    return 0;
-}
-
 /* Exit code for a library status. */
 static int exit_for(int rc)
 {
@@ -153,40 +133,27 @@ static int parse(ix_cli *c, int argc, char **argv)
             break;
         }
         case 'n':
-            if (to_uint(optarg, RETOLD_NGRAM_MAX, &v, 0) || !v) return bad_usage(c, "--ngram must be 1..64, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_NGRAM_MAX, &v, 0) || !v) return bad_usage(c, "--ngram must be 1..64, not '%s'", optarg);
             c->params.ngram = (unsigned)v; c->given |= RETOLD_PARAM_NGRAM; break;
         case 'k':
-            if (to_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--perms must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--perms must be 1..1024, not '%s'", optarg);
             c->params.perms = (unsigned)v; c->given |= RETOLD_PARAM_PERMS; break;
         case O_SEED:
-            if (to_uint(optarg, UINT64_MAX, &v, 0)) return bad_usage(c, "--seed must be a non-negative integer, not '%s'", optarg);
+            if (cli_parse_uint(optarg, UINT64_MAX, &v, 0)) return bad_usage(c, "--seed must be a non-negative integer, not '%s'", optarg);
             c->params.seed = v; c->given |= RETOLD_PARAM_SEED; break;
         case O_BANDS:
-            if (to_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--bands must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--bands must be 1..1024, not '%s'", optarg);
             c->params.bands = (unsigned)v; c->given |= RETOLD_PARAM_BANDS; break;
         case O_ROWS:
-            if (to_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--rows must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || !v) return bad_usage(c, "--rows must be 1..1024, not '%s'", optarg);
             c->params.rows = (unsigned)v; c->given |= RETOLD_PARAM_BANDS; break;
         case O_CHAR:
-            if (to_uint(optarg, 256, &v, 0) || !v) return bad_usage(c, "--char-ngram must be 1..256, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 256, &v, 0) || !v) return bad_usage(c, "--char-ngram must be 1..256, not '%s'", optarg);
             c->params.char_ngram = (unsigned)v; c->given |= RETOLD_PARAM_CHAR_NGRAM; break;
-        case O_VIEWS: {
-            unsigned mask = RETOLD_VIEWS_SURFACE;
-            char *list = strdup(optarg), *save = NULL;
-            if (!list) return EXIT_FAILURE_INTERNAL;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                int view = -1;
-                if (!strcmp(w, "all")) { mask = RETOLD_VIEWS_ALL; continue; }
-                for (int i = 0; i < RETOLD_VIEW_COUNT; i++)
-                    if (!strcmp(w, retold_view_name(i))) view = i;
-                if (view < 0) { free(list); return bad_usage(c, "--views takes surface, rewrite, cross or all, not '%s'", optarg); }
-                mask |= 1u << view;
-            }
-            free(list);
-            c->params.views = mask;
+        case O_VIEWS:
+            if (cli_parse_views(optarg, &c->params.views)) return bad_usage(c, "--views takes surface, rewrite, cross or all, not '%s'", optarg);
             c->given |= RETOLD_PARAM_VIEWS;
             break;
-        }
         case O_EXPLAIN: c->explain = 1; break;
         case O_ID_FIELD: c->reader.id_field = optarg; break;
         case O_TEXT_FIELD: c->reader.text_field = optarg; break;
@@ -201,20 +168,20 @@ static int parse(ix_cli *c, int argc, char **argv)
             break;
         case O_SKIP_BAD: c->reader.skip_bad = 1; break;
         case O_MAX_DOC:
-            if (to_uint(optarg, (unsigned long long)UINT32_MAX - 1, &v, 1) || !v) return bad_usage(c, "--max-doc-size must be 1..4G, not '%s'", optarg);
+            if (cli_parse_uint(optarg, (unsigned long long)UINT32_MAX - 1, &v, 1) || !v) return bad_usage(c, "--max-doc-size must be 1..4G, not '%s'", optarg);
             c->reader.max_doc_bytes = (size_t)v; break;
         case O_REPLACE: c->on_exists = RETOLD_INDEX_REPLACE; break;
         case O_SKIP_EXISTING: c->on_exists = RETOLD_INDEX_SKIP_EXISTING; break;
         case O_BATCH:
-            if (to_uint(optarg, 100000000, &v, 1) || !v) return bad_usage(c, "--batch must be a positive number of documents, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 100000000, &v, 1) || !v) return bad_usage(c, "--batch must be a positive number of documents, not '%s'", optarg);
             c->io.batch_docs = (size_t)v; break;
         case O_NOSYNC: c->io.flags |= RETOLD_INDEX_NOSYNC; break;
         case O_PROGRESS: c->progress = 1; break;
         case 'j':
-            if (to_uint(optarg, 64, &v, 0) || !v) return bad_usage(c, "--threads must be 1..64, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 64, &v, 0) || !v) return bad_usage(c, "--threads must be 1..64, not '%s'", optarg);
             c->io.threads = (unsigned)v; break;
         case O_TOP:
-            if (to_uint(optarg, 1000000, &v, 0) || !v) return bad_usage(c, "--top must be 1..1000000, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 1000000, &v, 0) || !v) return bad_usage(c, "--top must be 1..1000000, not '%s'", optarg);
             c->q.top_k = (unsigned)v; break;
         case O_RELATION: {
             unsigned mask = 0;

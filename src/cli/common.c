@@ -93,7 +93,7 @@ const char cli_common_help[] =
 "      --stats           print counts and the time of each stage to stderr\n"
 "Exit status: 0 ok, 1 usage error, 2 input error, 3 other failure.\n";
 
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix)
+int cli_parse_uint(const char *s, unsigned long long max, unsigned long long *v, int suffix)
 {
     char *end;
     errno = 0;
@@ -136,6 +136,24 @@ static int push(const char ***v, size_t *n, const char *s)
     return 0;
 }
 
+int cli_parse_views(const char *list, unsigned *views)
+{
+    unsigned mask = RETOLD_VIEWS_SURFACE;
+    char *copy = strdup(list), *save = NULL;
+    if (!copy) return -1;
+    for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        int view = -1;
+        if (!strcmp(w, "all")) { mask = RETOLD_VIEWS_ALL; continue; }
+        for (int i = 0; i < RETOLD_VIEW_COUNT; i++)
+            if (!strcmp(w, retold_view_name(i))) view = i;
+        if (view < 0) { free(copy); return -1; }
+        mask |= 1u << view;
+    }
+    free(copy);
+    *views = mask;
+    return 0;
+}
+
 int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
               unsigned allowed, const char *usage)
 {
@@ -161,22 +179,22 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             break;
         }
         case 'n':
-            if (parse_uint(optarg, RETOLD_NGRAM_MAX, &v, 0) || v == 0) return usage_error(cmd, "--ngram must be 1..64, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_NGRAM_MAX, &v, 0) || v == 0) return usage_error(cmd, "--ngram must be 1..64, not '%s'", optarg);
             p->ngram = (unsigned)v; break;
         case 'k':
-            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--perms must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--perms must be 1..1024, not '%s'", optarg);
             p->perms = (unsigned)v; break;
         case OPT_SEED:
-            if (parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--seed must be a non-negative integer, not '%s'", optarg);
+            if (cli_parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--seed must be a non-negative integer, not '%s'", optarg);
             p->seed = v; break;
         case OPT_BANDS:
-            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--bands must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--bands must be 1..1024, not '%s'", optarg);
             p->bands = (unsigned)v; break;
         case OPT_ROWS:
-            if (parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--rows must be 1..1024, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_PERMS_MAX, &v, 0) || v == 0) return usage_error(cmd, "--rows must be 1..1024, not '%s'", optarg);
             p->rows = (unsigned)v; break;
         case OPT_CHAR:
-            if (parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--char-ngram must be 1..256, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--char-ngram must be 1..256, not '%s'", optarg);
             p->char_ngram = (unsigned)v; break;
         case OPT_EXACT: o->batch.verify = RETOLD_VERIFY_EXACT; break;
         case OPT_VERIFY:
@@ -186,7 +204,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             else return usage_error(cmd, "--verify takes auto, exact or estimate, not '%s'", optarg);
             break;
         case 'j':
-            if (parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--threads must be 1..256, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 256, &v, 0) || v == 0) return usage_error(cmd, "--threads must be 1..256, not '%s'", optarg);
             o->batch.threads = (unsigned)v; break;
         case OPT_ID_FIELD: r->id_field = optarg; break;
         case OPT_TEXT_FIELD: r->text_field = optarg; break;
@@ -201,10 +219,10 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             break;
         case OPT_SKIP_BAD: r->skip_bad = 1; break;
         case OPT_MAX_DOC:
-            if (parse_uint(optarg, RETOLD_DOC_MAX, &v, 1) || v == 0) return usage_error(cmd, "--max-doc-size must be 1..4G, not '%s'", optarg);
+            if (cli_parse_uint(optarg, RETOLD_DOC_MAX, &v, 1) || v == 0) return usage_error(cmd, "--max-doc-size must be 1..4G, not '%s'", optarg);
             r->max_doc_bytes = (size_t)v; break;
         case OPT_MAX_LINE:
-            if (parse_uint(optarg, (unsigned long long)1 << 40, &v, 1) || v == 0) return usage_error(cmd, "--max-line must be a positive size, not '%s'", optarg);
+            if (cli_parse_uint(optarg, (unsigned long long)1 << 40, &v, 1) || v == 0) return usage_error(cmd, "--max-line must be a positive size, not '%s'", optarg);
             r->max_line_bytes = (size_t)v; break;
         case OPT_AGAINST:
             if (!(allowed & CLI_AGAINST)) return usage_error(cmd, "%s does not take --against", "this command");
@@ -219,22 +237,9 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
         case OPT_EXPLAIN: o->explain = 1; break;
         case 'q': o->quiet = 1; break;
         case OPT_STATS: o->stats = 1; break;
-        case OPT_VIEWS: {
-            unsigned mask = RETOLD_VIEWS_SURFACE;
-            char *list = strdup(optarg), *save = NULL;
-            if (!list) return EXIT_FAILURE_INTERNAL;
-            for (char *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-                int view = -1;
-                if (!strcmp(w, "all")) { mask = RETOLD_VIEWS_ALL; continue; }
-                for (int i = 0; i < RETOLD_VIEW_COUNT; i++)
-                    if (!strcmp(w, retold_view_name(i))) view = i;
-                if (view < 0) { free(list); return usage_error(cmd, "--views takes surface, rewrite, cross or all, not '%s'", optarg); }
-                mask |= 1u << view;
-            }
-            free(list);
-            p->views = mask;
+        case OPT_VIEWS:
+            if (cli_parse_views(optarg, &p->views)) return usage_error(cmd, "--views takes surface, rewrite, cross or all, not '%s'", optarg);
             break;
-        }
         case OPT_RELATION: {
             unsigned mask = 0;
             char *list = strdup(optarg), *save = NULL;
@@ -257,7 +262,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             break;
         }
         case OPT_TOP:
-            if (parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
+            if (cli_parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
             o->batch.top_k = (unsigned)v; break;
         case OPT_BY: case OPT_RELATIONS: case OPT_TOP_OUTLETS: case OPT_CLUSTERS: case OPT_MIN_SHARED:
             if (!(allowed & CLI_OVERLAP))
@@ -272,10 +277,10 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
                                        "rewrite, translation, related (or copy, all), not '%s'", optarg);
                 o->relations = optarg;
             } else if (c == OPT_MIN_SHARED) {
-                if (parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--min-shared must be a count, not '%s'", optarg);
+                if (cli_parse_uint(optarg, UINT64_MAX, &v, 0)) return usage_error(cmd, "--min-shared must be a count, not '%s'", optarg);
                 o->min_shared = v;
             } else {
-                if (parse_uint(optarg, c == OPT_CLUSTERS ? 100000 : 500, &v, 0) || v == 0)
+                if (cli_parse_uint(optarg, c == OPT_CLUSTERS ? 100000 : 500, &v, 0) || v == 0)
                     return usage_error(cmd, c == OPT_CLUSTERS ? "--clusters must be 1..100000, not '%s'"
                                                               : "--top-outlets must be 1..500, not '%s'", optarg);
                 if (c == OPT_CLUSTERS) o->max_clusters = (unsigned)v;
