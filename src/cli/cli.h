@@ -77,5 +77,6 @@ int cli_overlap_run(cli_opts *o, const char *cmd, retold_batch **b, retold_pair 
 int cmd_index(int argc, char **argv);
 
 extern const char *cli_prog;
+extern size_t cli_memory_limit;   /* --memory-limit, 0 = none */
 
 #endif

@@ -6,14 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <sys/resource.h>
 
 const char *cli_prog = "retold";
+size_t cli_memory_limit;
 
 enum {
     OPT_SEED = 256, OPT_BANDS, OPT_ROWS, OPT_CHAR, OPT_EXACT, OPT_VERIFY,
     OPT_ID_FIELD, OPT_TEXT_FIELD, OPT_SOURCE_FIELD, OPT_DATE_FIELD,
     OPT_LANG_FIELD, OPT_SKIP_BAD, OPT_MAX_DOC, OPT_MAX_LINE, OPT_AGAINST,
-    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF,
+    OPT_EXPLAIN, OPT_INPUT_FORMAT, OPT_STATS, OPT_VIEWS, OPT_RELATION, OPT_TOP, OPT_MAX_DF, OPT_MEMORY,
     OPT_BY, OPT_RELATIONS, OPT_TOP_OUTLETS, OPT_CLUSTERS, OPT_MIN_SHARED
 };
 
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
     { "relation",     required_argument, 0, OPT_RELATION },
     { "top",          required_argument, 0, OPT_TOP },
     { "max-df",       required_argument, 0, OPT_MAX_DF },
+    { "memory-limit", required_argument, 0, OPT_MEMORY },
     { "by",           required_argument, 0, OPT_BY },
     { "relations",    required_argument, 0, OPT_RELATIONS },
     { "top-outlets",  required_argument, 0, OPT_TOP_OUTLETS },
@@ -89,6 +92,8 @@ const char cli_common_help[] =
 "      --max-doc-size N  largest document in bytes (default 64M; K/M/G)\n"
 "      --max-line N      longest JSONL line (default 2 x max-doc-size + 1M)\n"
 "  -j, --threads N       worker threads (output is the same for any N)\n"
+"      --memory-limit N  refuse to grow past N bytes (K/M/G): the run stops with\n"
+"                        a message instead of being killed by the system\n"
 "  -q, --quiet           no summary or warnings on stderr\n"
 "      --stats           print counts and the time of each stage to stderr\n"
 "Exit status: 0 ok, 1 usage error, 2 input error, 3 other failure.\n";
@@ -261,6 +266,14 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
             o->batch.max_df = x;
             break;
         }
+        case OPT_MEMORY: {
+            if (cli_parse_uint(optarg, (unsigned long long)1 << 50, &v, 1) || v < (16u << 20))
+                return usage_error(cmd, "--memory-limit must be at least 16M, not '%s'", optarg);
+            struct rlimit rl = { (rlim_t)v, (rlim_t)v };
+            if (setrlimit(RLIMIT_AS, &rl) != 0) return usage_error(cmd, "cannot set --memory-limit '%s'", optarg);
+            cli_memory_limit = (size_t)v;
+            break;
+        }
         case OPT_TOP:
             if (cli_parse_uint(optarg, 1000000, &v, 0) || v == 0) return usage_error(cmd, "--top must be 1..1000000, not '%s'", optarg);
             o->batch.top_k = (unsigned)v; break;
@@ -362,6 +375,9 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
     rc = retold_batch_run(b, o->inputs, o->ninputs, o->refs, o->nrefs);
     if (rc != RETOLD_OK) {
         fprintf(stderr, "%s: %s\n", cli_prog, retold_batch_errmsg(b));
+        if (rc == RETOLD_NOMEM)
+            fprintf(stderr, "%s: out of memory%s; split the input, lower --perms or --views, or allow more memory\n",
+                    cli_prog, cli_memory_limit ? " (the --memory-limit was reached)" : "");
         retold_batch_free(b);
         return rc == RETOLD_NOMEM ? EXIT_FAILURE_INTERNAL : EXIT_INPUT;
     }

@@ -108,6 +108,18 @@ check usage-bands 1 "$RETOLD" pairs --bands 20 --rows 20 data/seeds
 check explain 0 "$RETOLD" pairs --explain-params
 expect_err explain "14 bands x 9 rows"
 
+# A memory budget: the run stops with a message instead of being killed.
+# (Not under ASan or valgrind: their own address space needs exceed it.)
+case "$RETOLD" in
+*asan*|*valgrind*) echo "skip memory-limit: sanitizer or valgrind build" ;;
+*)
+    awk 'BEGIN { printf "{\"id\":\"big\",\"text\":\""; for (i = 0; i < 8000000; i++) printf "word "; print "\"}" }' > "$tmp/big.jsonl"
+    "$RETOLD" pairs --memory-limit 64M "$tmp/big.jsonl" > "$tmp/ml.out" 2> "$tmp/memory-limit.err"
+    if [ $? = 3 ]; then pass=$((pass + 1)); else echo "FAIL memory-limit: want exit 3"; fail=$((fail + 1)); fi
+    expect_err memory-limit "the --memory-limit was reached"
+    ;;
+esac
+
 # Output errors: a full disk is an error, not silence.
 if [ -w /dev/full ]; then
     check full-disk 3 "$RETOLD" pairs data/crafted.jsonl -o /dev/full
