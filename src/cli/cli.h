@@ -58,6 +58,12 @@ void cli_put_json(FILE *f, const char *s, size_t n);
 
 void cli_explain_params(FILE *f, const retold_params *p);
 
+/* Write the HTML report (summary: the whole-corpus page of `report`; else
+ * `overlap -f html`).  Returns -1 when written (write errors are left to
+ * cli_close_output) or an exit code after printing the error. */
+int cli_write_report(const char *cmd, const cli_opts *o, FILE *f, retold_batch *b, const retold_overlap *ov,
+                     const retold_pair *pairs, size_t npairs, int summary);
+
 /* One pair as a TSV line or a JSON object line. */
 void cli_put_pair(FILE *f, const retold_batch *b, const retold_pair *p, int jsonl);
 

@@ -235,6 +235,24 @@ static void write_json(FILE *f, const retold_overlap *ov)
     fputs("]}\n", f);
 }
 
+int cli_write_report(const char *cmd, const cli_opts *o, FILE *f, retold_batch *b, const retold_overlap *ov,
+                     const retold_pair *pairs, size_t npairs, int summary)
+{
+    retold_report_opts ro;
+    retold_report_opts_default(&ro);
+    ro.summary = summary;
+    ro.cross_only = !summary;
+    ro.top_outlets = o->top_outlets;
+    ro.max_clusters = o->max_clusters;
+    ro.inputs = o->inputs;
+    ro.ninputs = o->ninputs;
+    ro.generator = "retold " RETOLD_VERSION_STRING;
+    int r2 = retold_report_write(f, b, ov, pairs, npairs, &ro);
+    if (r2 == RETOLD_OK || r2 == RETOLD_IO) return -1;   /* write errors: cli_close_output */
+    fprintf(stderr, "%s %s: %s\n", cli_prog, cmd, r2 == RETOLD_NOMEM ? "out of memory" : retold_batch_errmsg(b));
+    return r2 == RETOLD_NOMEM ? EXIT_FAILURE_INTERNAL : EXIT_INPUT;
+}
+
 int cmd_overlap(int argc, char **argv)
 {
     cli_opts o;
@@ -260,22 +278,9 @@ int cmd_overlap(int argc, char **argv)
     }
     if (fmt == CSV) write_csv(f, ov, o.min_shared);
     else if (fmt == JSON) write_json(f, ov);
-    else {
-        retold_report_opts ro;
-        retold_report_opts_default(&ro);
-        ro.cross_only = 1;
-        ro.top_outlets = o.top_outlets;
-        ro.max_clusters = o.max_clusters;
-        ro.inputs = o.inputs;
-        ro.ninputs = o.ninputs;
-        ro.generator = "retold " RETOLD_VERSION_STRING;
-        int r2 = retold_report_write(f, b, ov, pairs, npairs, &ro);
-        if (r2 != RETOLD_OK && r2 != RETOLD_IO) {
-            fprintf(stderr, "%s overlap: %s\n", cli_prog, r2 == RETOLD_NOMEM ? "out of memory" : retold_batch_errmsg(b));
-            if (f != stdout) fclose(f);
-            rc = r2 == RETOLD_NOMEM ? EXIT_FAILURE_INTERNAL : EXIT_INPUT;
-            goto out;
-        }
+    else if ((rc = cli_write_report("overlap", &o, f, b, ov, pairs, npairs, 0)) >= 0) {
+        if (f != stdout) fclose(f);
+        goto out;
     }
     rc = cli_close_output(f, o.output);
 out:

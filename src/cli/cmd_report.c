@@ -37,19 +37,8 @@ int cmd_report(int argc, char **argv)
         rc = EXIT_FAILURE_INTERNAL;
         goto out;
     }
-    retold_report_opts ro;
-    retold_report_opts_default(&ro);
-    ro.summary = 1;
-    ro.top_outlets = o.top_outlets;
-    ro.max_clusters = o.max_clusters;
-    ro.inputs = o.inputs;
-    ro.ninputs = o.ninputs;
-    ro.generator = "retold " RETOLD_VERSION_STRING;
-    int r2 = retold_report_write(f, b, ov, pairs, npairs, &ro);
-    if (r2 != RETOLD_OK && r2 != RETOLD_IO) {
-        fprintf(stderr, "%s report: %s\n", cli_prog, r2 == RETOLD_NOMEM ? "out of memory" : retold_batch_errmsg(b));
+    if ((rc = cli_write_report("report", &o, f, b, ov, pairs, npairs, 1)) >= 0) {
         if (f != stdout) fclose(f);
-        rc = r2 == RETOLD_NOMEM ? EXIT_FAILURE_INTERNAL : EXIT_INPUT;
         goto out;
     }
     rc = cli_close_output(f, o.output);
