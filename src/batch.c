@@ -249,6 +249,7 @@ static int grow_docs(retold_batch *b)
 
 static int arena_put(arena *a, const char *s, size_t n)
 {
+    if (n == 0) return RETOLD_OK;       /* s (an empty text) may be NULL */
     if (a->len + n > a->cap) {
         size_t cap = a->cap ? a->cap : 65536;
         while (cap < a->len + n) cap *= 2;

@@ -527,7 +527,7 @@ static int walk(retold_reader *r, const char *dir, dev_ino *stack, int depth)
         snprintf(p, need, "%s/%s", dir, e->d_name);
         sub.v[sub.n++] = p;
     }
-    qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);
+    if (sub.n > 1) qsort(sub.v, sub.n, sizeof *sub.v, cmp_str);   /* sub.v is NULL when empty */
     for (size_t i = 0; i < sub.n; i++) {
         struct stat st;
         if (stat(sub.v[i], &st) != 0) {
