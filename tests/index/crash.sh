@@ -52,8 +52,19 @@ while [ $kills -lt "$ROUNDS" ] && [ $round -lt $((3 * ROUNDS)) ]; do
     committed=${committed:-0}
     ok=1
     if ! "$RETOLD" index check "$tmp/ix" -q 2>"$tmp/check.err"; then bad "check failed after kill at ${ms} ms: $(head -3 "$tmp/check.err")"; ok=0; fi
-    docs=$("$RETOLD" index stats "$tmp/ix" -f json | sed 's/.*"documents":\([0-9]*\).*/\1/')
-    if [ "${docs:-0}" -lt "$committed" ]; then bad "$docs documents, but $committed were reported committed"; ok=0; fi
+    "$RETOLD" index stats "$tmp/ix" -f json > "$tmp/stats.json" 2> "$tmp/stats.err"
+    sst=$?
+    if [ "$sst" != 0 ]; then
+        # a read-only open can fail for reasons outside the index (e.g. no
+        # address space for the map on a loaded machine): say so, retry once
+        echo "note round $round: stats failed (exit $sst: $(head -1 "$tmp/stats.err")), retrying"
+        sleep 1
+        "$RETOLD" index stats "$tmp/ix" -f json > "$tmp/stats.json" 2> "$tmp/stats.err"
+        sst=$?
+    fi
+    docs=$(sed 's/.*"documents":\([0-9]*\).*/\1/' "$tmp/stats.json")
+    if [ "$sst" != 0 ]; then bad "stats failed (exit $sst) after kill at ${ms} ms: $(head -2 "$tmp/stats.err")"; ok=0; fi
+    if [ "${docs:-0}" -lt "$committed" ]; then bad "${docs:-no} documents, but $committed were reported committed (kill at ${ms} ms, add exit $st)"; ok=0; fi
     if [ "$committed" -gt 0 ]; then
         # every reported document is there and finds itself
         head -n "$committed" "$tmp/corpus.jsonl" > "$tmp/first.jsonl"
