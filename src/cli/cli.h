@@ -18,6 +18,7 @@ typedef struct cli_opts {
     int explain;          /* --explain-params */
     int quiet;
     int stats;            /* --stats */
+    size_t memory_limit;  /* --memory-limit, 0 = none (set by cli_run_batch) */
     /* overlap and report (CLI_OVERLAP) */
     const char *relations;        /* --relations LIST, NULL = copy family */
     unsigned top_outlets;         /* --top-outlets N (default 30) */

@@ -269,9 +269,7 @@ int cli_parse(cli_opts *o, int argc, char **argv, const char *cmd,
         case OPT_MEMORY: {
             if (cli_parse_uint(optarg, (unsigned long long)1 << 50, &v, 1) || v < (16u << 20))
                 return usage_error(cmd, "--memory-limit must be at least 16M, not '%s'", optarg);
-            struct rlimit rl = { (rlim_t)v, (rlim_t)v };
-            if (setrlimit(RLIMIT_AS, &rl) != 0) return usage_error(cmd, "cannot set --memory-limit '%s'", optarg);
-            cli_memory_limit = (size_t)v;
+            o->memory_limit = (size_t)v;       /* applied when the command runs */
             break;
         }
         case OPT_TOP:
@@ -365,6 +363,14 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
     *out = NULL;
     o->batch.reader.warn = warn_cb;
     o->batch.reader.warn_ctx = o;
+    if (o->memory_limit) {
+        struct rlimit rl = { (rlim_t)o->memory_limit, (rlim_t)o->memory_limit };
+        if (setrlimit(RLIMIT_AS, &rl) != 0) {
+            fprintf(stderr, "%s: cannot set the --memory-limit: %s\n", cli_prog, strerror(errno));
+            return EXIT_FAILURE_INTERNAL;
+        }
+        cli_memory_limit = o->memory_limit;
+    }
     retold_batch *b;
     int rc = retold_batch_new(&b, &o->batch);
     if (rc != RETOLD_OK) {
