@@ -8,7 +8,7 @@ RETOLD_BENCH_MK := 1
 BENCH_OUT   ?= bench/out
 BENCH_PROGS := $(BENCH_OUT)/datagen $(BENCH_OUT)/exact_pairs $(BENCH_OUT)/stages
 
-.PHONY: bench-progs bench-check bench-flags
+.PHONY: bench-progs bench-check bench-flags bench-clean
 ## bench-progs: build bench/out/{datagen,exact_pairs,stages}
 bench-progs: $(BENCH_PROGS)
 
@@ -25,6 +25,10 @@ $(BENCH_OUT)/stages: bench/stages.c $(LIBA) | $(BENCH_OUT)
 ## bench-check: exact_pairs (prefix filter) against brute force on 2k documents
 bench-check: $(BENCH_PROGS)
 	@sh bench/check-exact.sh
+
+## bench-clean: remove bench/out (programs, and the cached corpora: ~5 GB with 1M)
+bench-clean:
+	rm -rf $(BENCH_OUT)
 
 # the flags, for the results file
 bench-flags:

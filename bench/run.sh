@@ -10,8 +10,9 @@
 # wall time is reported, the load average of every run is kept); the naive
 # MinHash pipeline (stages --naive-pairs -j 2) runs once as the in-run
 # reference; stages times every step on one thread.  Prints one table and
-# writes bench/results/YYYY-MM-DD.md, bench/results/scaling.dat and
-# bench/results/scaling.svg (gnuplot).
+# writes bench/results/YYYY-MM-DD-COMMIT.md, bench/results/scaling-COMMIT.dat
+# and bench/results/scaling-COMMIT.svg (gnuplot), COMMIT being the short
+# hash of HEAD, so runs of other commits or days sit side by side.
 #
 # Environment (defaults):
 #   BENCH_SIZES="10000 100000"  corpus sizes in documents
@@ -23,7 +24,7 @@
 #                               corpus in memory)
 #   BENCH_STAGES_MAX=100000     per-stage timing up to this size (the same)
 #   BENCH_THREADS=2  BENCH_T=0.8  BENCH_K=128  BENCH_SEED=1 (datagen seed)
-#   BENCH_RESULTS=bench/results/YYYY-MM-DD.md
+#   BENCH_RESULTS=bench/results/YYYY-MM-DD-COMMIT.md
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -42,7 +43,8 @@ seed=${BENCH_SEED:-1}
 out=bench/out
 resdir=bench/results
 day=$(date +%F)
-results=${BENCH_RESULTS:-$resdir/$day.md}
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+results=${BENCH_RESULTS:-$resdir/$day-$commit.md}
 retold=build/retold
 mkdir -p "$out" "$resdir"
 
@@ -72,7 +74,8 @@ rows=$out/rows.tsv
 : >"$rows"
 : >"$out/runs.tsv"           # every retold run: docs run wall cpu rss load
 : >"$out/notes.txt"
-dat=$resdir/scaling.dat
+dat=$resdir/scaling-$commit.dat
+svg=$resdir/scaling-$commit.svg
 printf '# docs\tMB\twall_s\tcpu_s\tMB_per_s\tdocs_per_s\trss_MB\tus_per_doc_wall\tus_per_doc_cpu\trss_bytes_per_doc\ttarget_bytes_per_doc\n' >"$dat"
 load_start=$(uptime)
 cmds=""
@@ -230,16 +233,16 @@ targets() {
             for (n in mbps) {
                 lim = (n * 1024 + 0.1 * mb[n] * 1e6) / 1048576
                 if (n == 100000) {
-                    printf "- end-to-end >= 300 MB/s at 100k: %s MB/s: %s\n", mbps[n], (mbps[n] >= 300 ? "met" : "NOT MET")
-                    if (n in sk) printf "- sketching >= 250 MB/s per core (100k, CPU time): %s MB/s: %s\n", sk[n], (sk[n] >= 250 ? "met" : "NOT MET")
+                    printf "%d\t- end-to-end >= 300 MB/s at 100k: %s MB/s: %s\n", n, mbps[n], (mbps[n] >= 300 ? "met" : "NOT MET")
+                    if (n in sk) printf "%d\t- sketching >= 250 MB/s per core (100k, CPU time): %s MB/s: %s\n", n, sk[n], (sk[n] >= 250 ? "met" : "NOT MET")
                 }
-                printf "- peak memory <= 1 KB/doc + 10%% of input at %d docs: %s MB of %.0f MB allowed: %s\n", n, rss[n], lim, (rss[n] <= lim ? "met" : "NOT MET")
+                printf "%d\t- peak memory <= 1 KB/doc + 10%% of input at %d docs: %s MB of %.0f MB allowed: %s\n", n, n, rss[n], lim, (rss[n] <= lim ? "met" : "NOT MET")
                 if (n == 1000000)
-                    printf "- 1M documents in <= 30 s and <= 2 GB: %s s, %s MB: %s\n", wall[n], rss[n], ((wall[n] <= 30 && rss[n] <= 2048) ? "met" : "NOT MET")
+                    printf "%d\t- 1M documents in <= 30 s and <= 2 GB: %s s, %s MB: %s\n", n, wall[n], rss[n], ((wall[n] <= 30 && rss[n] <= 2048) ? "met" : "NOT MET")
                 if (rec[n] != "-")
-                    printf "- recall >= 0.99 at J >= %.1f and no pair below %.1f at %d docs: recall %s, %s false: %s\n", t + 0.1, t - 0.1, n, rec[n], fl[n], ((rec[n] >= 0.99 && fl[n] == 0) ? "met" : "NOT MET")
+                    printf "%d\t- recall >= 0.99 at J >= %.1f and no pair below %.1f at %d docs: recall %s, %s false: %s\n", n, t + 0.1, t - 0.1, n, rec[n], fl[n], ((rec[n] >= 0.99 && fl[n] == 0) ? "met" : "NOT MET")
             }
-        }' FS='\t' "$rows" | sort
+        }' FS='\t' "$rows" | sort -t "$(printf '\t')" -k1,1n -s | cut -f2-
 }
 
 echo
@@ -252,12 +255,12 @@ if ! command -v gnuplot >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     log "installing gnuplot-nox"
     apt-get install -y -q gnuplot-nox >/dev/null 2>&1 || true
 fi
-plot_note="bench/results/scaling.svg: not made (gnuplot missing)"
+plot_note="$svg: not made (gnuplot missing)"
 if command -v gnuplot >/dev/null 2>&1; then
     meanload=$(awk '{ s += $6 } END { if (NR) printf "%.1f", s / NR }' "$out/runs.tsv")
-    gnuplot <<EOF && plot_note="![scaling](scaling.svg)"
+    gnuplot <<EOF && plot_note="![scaling]($(basename "$svg"))"
 set terminal svg size 960,420 dynamic font "sans,12"
-set output "$resdir/scaling.svg"
+set output "$svg"
 set multiplot layout 1,2 title "retold pairs -j $threads, t = $t, k = $k ($day, $(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores)"
 set logscale x
 set format x "%.0s%c"
@@ -283,8 +286,8 @@ flags=$(make -s -f Makefile -f bench/bench.mk bench-flags)
 {
     echo "# retold benchmark, $day"
     echo
-    echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
-    echo "- machine: $(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores ($(lscpu 2>/dev/null | awk -F': *' '/^Thread\(s\) per core/ { print $2 " thread(s) per core" } /^Hypervisor vendor/ { print "virtualised: " $2 }' | paste -sd, -)), $(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
+    echo "- commit: $commit$(git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)')"
+    echo "- machine: $(awk '/^model name/ { sub(/.*: /, ""); print; exit }' /proc/cpuinfo), $(nproc) cores ($(lscpu 2>/dev/null | awk -F': *' '/^Thread\(s\) per core/ { print $2 " thread(s) per core" } /^Hypervisor vendor/ { print "virtualised: " $2 }' | paste -sd, - | sed 's/,/, /g')), $(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
     echo "- compiler: $(${CC:-cc} --version | head -1)"
     echo "$flags" | sed 's/^/- /'
     echo "- load at start: $load_start"
@@ -335,4 +338,4 @@ flags=$(make -s -f Makefile -f bench/bench.mk bench-flags)
     cat "$out/notes.txt"
     echo '```'
 } >"$results"
-log "wrote $results, $dat and $resdir/scaling.svg"
+log "wrote $results, $dat and $svg"
