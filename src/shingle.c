@@ -10,8 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "hash.h"
 
 
 
@@ -38,8 +37,12 @@ size_t retold_shingle_words(const retold_token *tokens, size_t m, unsigned n,
 #endif
         out[i] = h;
     }
-    for (size_t i = 0; i < count; i++)
-        out[i] = XXH3_64bits_withSeed(out + i, 8 * w, seed);
+    if (w == 5)                  /* the default: a constant length, unrolled */
+        for (size_t i = 0; i < count; i++)
+            out[i] = retold__hash_40(out + i, seed);
+    else
+        for (size_t i = 0; i < count; i++)
+            out[i] = XXH3_64bits_withSeed(out + i, 8 * w, seed);
     return count;
 }
 

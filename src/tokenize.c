@@ -14,8 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#define XXH_INLINE_ALL   /* xxhash.h's documented inline mode: no call per token */
-#include <xxhash.h>
+#include "hash.h"
 
 struct retold_tokenizer {
     uint64_t seed;
@@ -70,6 +69,56 @@ void retold_tokenizer_free(retold_tokenizer *tk)
 const char *retold_tokenizer_norm(const retold_tokenizer *tk) { return tk->norm; }
 size_t retold_tokenizer_invalid(const retold_tokenizer *tk) { return tk->invalid; }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+/* The word loop on 16 bytes at once (SSE2, part of every x86-64): classify
+ * each byte as ASCII letter or digit, fold letters to lower case, store all
+ * 16 and advance by the length of the run of word bytes.  Reads only inside
+ * t[0..len); writes up to 16 bytes past the run (grow_norm reserves them).
+ * Returns 1 when the run ended inside a block (the word is complete), 0
+ * when fewer than 16 bytes were left: the byte loop finishes the word. */
+static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
+                           char **wp, unsigned *letters)
+{
+    size_t q = *qp;
+    char *w = *wp;
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+    const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+    while (q + 16 <= len) {
+        /* bytes >= 0x80 are negative as signed: never in either range */
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + q));
+        __m128i lo = _mm_or_si128(v, case_bit);
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmpgt_epi8(z1, lo));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmpgt_epi8(d9, v));
+        _mm_storeu_si128((__m128i *)(void *)w, _mm_or_si128(v, _mm_and_si128(alpha, case_bit)));
+        unsigned am = (unsigned)_mm_movemask_epi8(alpha);
+        unsigned m = am | (unsigned)_mm_movemask_epi8(digit);
+        if (m == 0xFFFFu) {
+            *letters |= am;
+            q += 16;
+            w += 16;
+            continue;
+        }
+        unsigned run = (unsigned)__builtin_ctz(~m);
+        *letters |= am & ((1u << run) - 1);
+        *qp = q + run;
+        *wp = w + run;
+        return 1;
+    }
+    *qp = q;
+    *wp = w;
+    return 0;
+}
+#else
+static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
+                           char **wp, unsigned *letters)
+{
+    (void)t; (void)len; (void)qp; (void)wp; (void)letters;
+    return 0;
+}
+#endif
+
 /* Scanner state for one document. */
 typedef struct scan {
     retold_tokenizer *tk;
@@ -104,18 +153,22 @@ static int grow_norm(retold_tokenizer *tk, size_t extra)
     return RETOLD_OK;
 }
 
-static int push_token(retold_tokenizer *tk, uint32_t start, uint32_t end,
-                      uint32_t norm, uint32_t norm_len, uint32_t flags)
+static int grow_tokens(retold_tokenizer *tk)
 {
-    if (tk->ntok == tk->captok) {
-        size_t cap = tk->captok ? tk->captok * 2 : 1024;
-        retold_token *p = realloc(tk->tok, cap * sizeof *p);
-        if (!p) return RETOLD_NOMEM;
-        tk->tok = p;
-        tk->captok = cap;
-    }
+    size_t cap = tk->captok ? tk->captok * 2 : 1024;
+    retold_token *p = realloc(tk->tok, cap * sizeof *p);
+    if (!p) return RETOLD_NOMEM;
+    tk->tok = p;
+    tk->captok = cap;
+    return RETOLD_OK;
+}
+
+static inline int push_token(retold_tokenizer *tk, uint32_t start, uint32_t end,
+                             uint32_t norm, uint32_t norm_len, uint32_t flags)
+{
+    if (tk->ntok == tk->captok && grow_tokens(tk) != RETOLD_OK) return RETOLD_NOMEM;
     retold_token *t = &tk->tok[tk->ntok++];
-    t->hash = XXH3_64bits_withSeed(tk->norm + norm, norm_len, tk->seed);
+    t->hash = 0;                 /* hashed in one pass at the end */
     t->start = start;
     t->end = end;
     t->norm = norm;
@@ -323,6 +376,36 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
         if (b < 0x80 && fast) {
             int cl = ascii_class[b];
             if ((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) && !s.dense_prev) {
+                /* Extend the word over ASCII letters and digits, 16 bytes
+                 * at a time where the text allows (word_run), then a byte
+                 * at a time (one table load, one test, one store). */
+                if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
+                char *w0 = tk->norm + tk->nnorm, *w = w0;
+                size_t q = p;
+                unsigned letters = 0;
+                unsigned char c2;
+                if (!word_run(t, len, &q, &w, &letters))
+                    while (q < len && (c2 = word_fold[t[q]]) != 0) {
+                        letters |= is_letter[t[q]];
+                        *w++ = (char)c2;
+                        q++;
+                    }
+                if (!s.in_word && letters && (q == len || t[q] < 0x80)) {
+                    /* The common case: a whole word of ASCII letters (and
+                     * digits) followed by ASCII or the end.  Nothing can
+                     * join it (digit groups need an all-digit word, marks
+                     * and other letters a byte >= 0x80), so push it now,
+                     * without opening it in the scanner state; a space
+                     * after it only separates. */
+                    uint32_t nl = (uint32_t)(w - w0);
+                    rc = push_token(tk, (uint32_t)p, (uint32_t)q, (uint32_t)tk->nnorm, nl,
+                                    start_flags(&s, b >= 'A' && b <= 'Z'));
+                    if (rc != RETOLD_OK) return rc;
+                    tk->nnorm += nl;
+                    s.newline_seen = 0;
+                    p = q + (q < len && t[q] == ' ');
+                    continue;
+                }
                 if (!s.in_word) {                 /* start a word, as process() would */
                     s.in_word = 1;
                     s.compose = 0;
@@ -333,18 +416,6 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                     s.word_norm = (uint32_t)tk->nnorm;
                     s.word_flags = start_flags(&s, b >= 'A' && b <= 'Z');
                     s.newline_seen = 0;
-                }
-                /* Tight loop: extend the open word over ASCII letters and
-                 * digits (one table load, one test, one store per byte). */
-                if ((rc = grow_norm(tk, len - p)) != RETOLD_OK) return rc;
-                char *w = tk->norm + tk->nnorm;
-                size_t q = p;
-                unsigned letters = 0;
-                unsigned char c2;
-                while (q < len && (c2 = word_fold[t[q]]) != 0) {
-                    letters |= is_letter[t[q]];
-                    *w++ = (char)c2;
-                    q++;
                 }
                 if (letters) s.digits_only = 0;
                 else s.group_len += (unsigned)(q - p);      /* all digits */
@@ -386,6 +457,13 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
     }
     if ((rc = end_word(&s)) != RETOLD_OK) return rc;
     if ((rc = end_dense(&s)) != RETOLD_OK) return rc;
+    /* Hash the tokens in a loop of their own: no branch of the scanner
+     * between them, so the CPU overlaps consecutive hashes. */
+    const char *norm = tk->norm;
+    for (size_t i = 0; i < tk->ntok; i++) {
+        retold_token *x = &tk->tok[i];
+        x->hash = retold__hash_short(norm + x->norm, x->norm_len, tk->seed);
+    }
     *tokens = tk->tok;
     *count = tk->ntok;
     return RETOLD_OK;

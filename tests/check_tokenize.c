@@ -49,6 +49,15 @@ START_TEST(test_words)
     expect_tokens("Ελλάδα", "ελλαδα");
     expect_tokens("हिन्दी भाषा", "हिन्दी|भाषा");      /* marks kept, word intact */
     expect_tokens("emoji 😀 split", "emoji|split");
+    /* words at and across the 16-byte blocks of the ASCII word loop */
+    expect_tokens("ABCDEFGHIJKLMNOP abcdefghijklmnopq Q", "abcdefghijklmnop|abcdefghijklmnopq|q");
+    expect_tokens("Antidisestablishmentarianism's", "antidisestablishmentarianism|s");
+    expect_tokens("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    expect_tokens("Meteorologically café Populationsgeschichte naïve", "meteorologically|cafe|populationsgeschichte|naive");
+    expect_tokens("In 2022 some 1,000,000 people and 30,000 troops left 1234567890123456789 a",
+                  "in|2022|some|1000000|people|and|30000|troops|left|1234567890123456789|a");
+    expect_tokens("[at]@[`{]Zz{Aa}", "at|zz|aa");
 }
 END_TEST
 
@@ -159,7 +168,10 @@ START_TEST(test_fastpath_random)
     static const char *const pieces[] = {
         "a", "Z", "q", "0", "7", " ", "\n", "\n\n", "\r\n", ",", ".", "'", "\"", "-", "!",
         "?", "\t", "\x01", "é", "É", "“", "”", "—", "\xc2\xa0", "東", "京", "ё", "ß",
-        "\xff", "\xe2\x82", "123", "4,567", "1 000", "ﬁ", "\xcc\x81", "Ä", "ภ", "ไ" };
+        "\xff", "\xe2\x82", "123", "4,567", "1 000", "ﬁ", "\xcc\x81", "Ä", "ภ", "ไ",
+        /* long ASCII runs: the 16-byte word loop, its block edges, tails */
+        "abcdefghijklmno", "ABCDEFGHIJKLMNOPQ", "0123456789012345", "x9Y8z7W6v5U4t3S2r1",
+        "Internationalisation", "@[`{", "a b c d e f g h " };
     uint64_t seed = 1;
     char buf[4096];
     for (int iter = 0; iter < 3000; iter++) {
