@@ -379,6 +379,8 @@ typedef struct worker {
     uint64_t *fingerprint;
     uint8_t *empty;
     uint32_t **sets;          /* pass 2 results */
+    uint64_t *fpbuf;          /* pass 2 fingerprint sets (retold__fp_sets) */
+    size_t fpcap;
     uint64_t tokens, bytes, invalid;
     int rc;
 } worker;
@@ -546,28 +548,19 @@ static int sketch_chunk(worker *w)
              * two different shingles of a pair agree by chance with
              * probability 2^-31 each (a 700 x 700 pair: 2e-4 expected false
              * shared shingles, i.e. J off by < 0.002 once in 5,000 pairs). */
-            const uint64_t *h[RETOLD_VIEW_COUNT];
-            size_t n[RETOLD_VIEW_COUNT], total = 0, most = 0;
-            for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
-                n[v] = 0;
-                if (retold_sketcher_view_shingles(w->sk, v, &h[v], &n[v]) != RETOLD_OK) continue;
-                total += n[v] + 1;
-                most = n[v] > most ? n[v] : most;
-            }
-            uint64_t *fp = malloc((2 * most + 1) * sizeof *fp);
+            retold__sets fs;
+            int rc2 = retold__fp_sets(&b->p, w->sk, &w->fpbuf, &w->fpcap, &fs);
+            if (rc2 != RETOLD_OK) return rc2;
+            size_t total = 0;
+            for (int v = 0; v < RETOLD_VIEW_COUNT; v++)
+                if (b->p.views & (1u << v)) total += fs.n[v] + 1;
             uint32_t *set = malloc((total ? total : 1) * sizeof *set), *q = set;
-            if (!set || !fp) { free(set); free(fp); return RETOLD_NOMEM; }
+            if (!set) return RETOLD_NOMEM;
             for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
                 if (!(b->p.views & (1u << v))) continue;
-                for (size_t x = 0; x < n[v]; x++) fp[x] = retold__set_fp(h[v][x]);
-                retold__sort_u64(fp, fp + most, n[v]);
-                size_t u = 0;
-                for (size_t x = 0; x < n[v]; x++)
-                    if (u == 0 || fp[x] != fp[u - 1]) fp[u++] = fp[x];
-                *q++ = (uint32_t)u;
-                for (size_t x = 0; x < u; x++) *q++ = (uint32_t)fp[x];
+                *q++ = (uint32_t)fs.n[v];
+                for (size_t x = 0; x < fs.n[v]; x++) *q++ = (uint32_t)fs.h[v][x];
             }
-            free(fp);
             w->sets[i] = set;
         }
     }
@@ -653,6 +646,7 @@ out:
         free(w->distinct);
         free(w->lang);
         free(w->fingerprint);
+        free(w->fpbuf);
         free(w->empty);
         if (w->sets)
             for (size_t j = 0; j < CHUNK_DOCS; j++) free(w->sets[j]);

@@ -25,10 +25,12 @@ int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf,
         n[v] = 0;
         h[v] = NULL;
         if (!(p->views & (1u << v))) continue;
-        if (retold_sketcher_view_shingles(sk, v, &h[v], &n[v]) != RETOLD_OK) return RETOLD_INVAL;
+        if (retold_sketcher_view_hashes(sk, v, &h[v], &n[v]) != RETOLD_OK) return RETOLD_INVAL;
         total += n[v];
         most = n[v] > most ? n[v] : most;
     }
+    /* The hashes come unsorted and with repeats: map them to fingerprints,
+     * then sort and deduplicate those once (not the hashes first). */
     size_t need = total + most + 1;        /* the sets, then sort scratch */
     if (need > *cap) {
         uint64_t *t = realloc(*buf, need * sizeof *t);

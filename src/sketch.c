@@ -291,6 +291,14 @@ int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t *
     return RETOLD_OK;
 }
 
+int retold_sketcher_view_hashes(retold_sketcher *s, int view, const uint64_t **h, size_t *n)
+{
+    if (view < 0 || view >= RETOLD_VIEW_COUNT || !(s->p.views & (1u << view))) return RETOLD_INVAL;
+    *h = s->vb[view].h;
+    *n = s->vb[view].n;
+    return RETOLD_OK;
+}
+
 int retold_sketcher_shingles(retold_sketcher *s, const uint64_t **h, size_t *n)
 {
     return retold_sketcher_view_shingles(s, RETOLD_VIEW_SURFACE, h, n);

@@ -100,6 +100,13 @@ int retold_sketcher_shingles(retold_sketcher *s, const uint64_t **h, size_t *n);
 /* The same for one view (which must be in the sketcher's params.views). */
 int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t **h, size_t *n);
 
+/* The shingle hashes of one view of the last document as they were made:
+ * in text order, with repeats, unless retold_sketcher_view_shingles already
+ * sorted them in place (then sorted and distinct).  For callers that map the
+ * hashes before sorting them (the exact sets of verification) and so need
+ * not pay for a sort of the hashes themselves. */
+int retold_sketcher_view_hashes(retold_sketcher *s, int view, const uint64_t **h, size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
