@@ -44,7 +44,7 @@ int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf,
         s->n[v] = 0;
         if (!(p->views & (1u << v))) continue;
         for (size_t x = 0; x < n[v]; x++) q[x] = retold__set_fp(h[v][x]);
-        retold__sort_u64(q, scratch, n[v]);
+        retold__sort_hashes(q, scratch, n[v], 32);
         size_t u = 0;
         for (size_t x = 0; x < n[v]; x++)
             if (u == 0 || q[x] != q[u - 1]) q[u++] = q[x];

@@ -279,7 +279,7 @@ int retold_sketcher_view_shingles(retold_sketcher *s, int view, const uint64_t *
             s->scratch = t;
             s->capscratch = b->n;
         }
-        retold__sort_u64(b->h, s->scratch, b->n);
+        retold__sort_hashes(b->h, s->scratch, b->n, 64);
         size_t k = b->n ? 1 : 0;
         for (size_t i = 1; i < b->n; i++)
             if (b->h[i] != b->h[k - 1]) b->h[k++] = b->h[i];

@@ -39,6 +39,7 @@ END_TEST
 /* private sorts (src/radix.h), checked against qsort */
 void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 void retold__radix_u64(uint64_t *a, uint64_t *tmp, size_t n);
+void retold__sort_hashes(uint64_t *a, uint64_t *tmp, size_t n, unsigned keybits);
 
 static int cmp64(const void *x, const void *y)
 {
@@ -61,6 +62,30 @@ START_TEST(test_sorts)
         retold__radix_u64(c, tmp, n);
         ck_assert_int_eq(memcmp(a, b, n * sizeof a[0]), 0);
         ck_assert_int_eq(memcmp(a, c, n * sizeof a[0]), 0);
+    }
+}
+END_TEST
+
+/* the bucket sort for hash keys: uniform keys of 32 and 64 bits, skewed
+ * keys (one bucket, the fallback), keys wider than promised, duplicates */
+START_TEST(test_sort_hashes)
+{
+    uint64_t seed = 9;
+    static uint64_t a[10000], b[10000], tmp[10000];
+    for (int iter = 0; iter < 400; iter++) {
+        size_t n = tu_rand(&seed) % (iter < 300 ? 2000 : 10000);
+        unsigned bits = iter % 2 ? 32 : 64;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = tu_rand(&seed);
+            if (bits == 32) x >>= 32;
+            if (iter % 5 == 1) x &= 0xFFFF;              /* all in bucket 0 */
+            if (iter % 5 == 2) x = x % 50;               /* duplicates */
+            if (iter % 7 == 3 && bits == 32) x |= (uint64_t)1 << 40;   /* wider than 32 bits */
+            a[i] = b[i] = x;
+        }
+        qsort(a, n, sizeof a[0], cmp64);
+        retold__sort_hashes(b, tmp, n, bits);
+        ck_assert_msg(memcmp(a, b, n * sizeof a[0]) == 0, "iter %d n %zu bits %u", iter, n, bits);
     }
 }
 END_TEST
@@ -149,6 +174,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_shingle_words);
     tcase_add_test(tc, test_sorts);
+    tcase_add_test(tc, test_sort_hashes);
     tcase_add_test(tc, test_unique_intersection);
     tcase_add_test(tc, test_oracle_128);
     tcase_add_test(tc, test_oracle_256);
