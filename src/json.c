@@ -9,6 +9,9 @@
  * costs several allocations per value; this scanner copies only the text it
  * returns (and runs at memory speed over the rest).
  */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "json.h"
 #include "retold/reader.h"
 #include "unicode.h"
@@ -83,6 +86,21 @@ static int string(parser *p, int keep)
          * character (the "has less than" / "has zero byte" tricks of Sean
          * Anderson's Bit Twiddling Hacks; a false alarm only ends the fast
          * loop early, the byte loop below decides). */
+#if defined(__SSE2__)
+        /* Sixteen at a time with SSE2 (every x86-64): '"', '\\' or <= 0x1F */
+        {
+            const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+            const __m128i ctl = _mm_set1_epi8(0x1F);
+            while (p->pos + 16 <= p->len) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p->s + p->pos));
+                __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                           _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+                unsigned m = (unsigned)_mm_movemask_epi8(hit);
+                if (m) { p->pos += (size_t)__builtin_ctz(m); break; }
+                p->pos += 16;
+            }
+        }
+#endif
         while (p->pos + 8 <= p->len) {
             uint64_t v;
             memcpy(&v, p->s + p->pos, 8);
