@@ -9,9 +9,6 @@
  * costs several allocations per value; this scanner copies only the text it
  * returns (and runs at memory speed over the rest).
  */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include "json.h"
 #include "retold/reader.h"
 #include "unicode.h"
@@ -20,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef struct parser {
     const unsigned char *s;
