@@ -379,32 +379,42 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 /* Extend the word over ASCII letters and digits, 16 bytes
                  * at a time where the text allows (word_run), then a byte
                  * at a time (one table load, one test, one store). */
-                if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
-                char *w0 = tk->norm + tk->nnorm, *w = w0;
-                size_t q = p;
-                unsigned letters = 0;
-                unsigned char c2;
-                if (!word_run(t, len, &q, &w, &letters))
-                    while (q < len && (c2 = word_fold[t[q]]) != 0) {
-                        letters |= is_letter[t[q]];
-                        *w++ = (char)c2;
-                        q++;
-                    }
-                if (!s.in_word && letters && (q == len || t[q] < 0x80)) {
+                char *w0, *w;
+                size_t q;
+                unsigned letters;
+                for (;;) {
+                    if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
+                    w0 = w = tk->norm + tk->nnorm;
+                    q = p;
+                    letters = 0;
+                    unsigned char c2;
+                    if (!word_run(t, len, &q, &w, &letters))
+                        while (q < len && (c2 = word_fold[t[q]]) != 0) {
+                            letters |= is_letter[t[q]];
+                            *w++ = (char)c2;
+                            q++;
+                        }
+                    if (s.in_word || !letters || (q < len && t[q] >= 0x80)) break;
                     /* The common case: a whole word of ASCII letters (and
                      * digits) followed by ASCII or the end.  Nothing can
                      * join it (digit groups need an all-digit word, marks
                      * and other letters a byte >= 0x80), so push it now,
                      * without opening it in the scanner state; a space
-                     * after it only separates. */
+                     * after it only separates, and when another ASCII word
+                     * follows it, go straight on with that one. */
                     uint32_t nl = (uint32_t)(w - w0);
                     rc = push_token(tk, (uint32_t)p, (uint32_t)q, (uint32_t)tk->nnorm, nl,
                                     start_flags(&s, b >= 'A' && b <= 'Z'));
                     if (rc != RETOLD_OK) return rc;
                     tk->nnorm += nl;
                     s.newline_seen = 0;
+                    if (q + 1 < len && t[q] == ' ' && word_fold[t[q + 1]]) {
+                        p = q + 1;
+                        b = t[p];
+                        continue;
+                    }
                     p = q + (q < len && t[q] == ' ');
-                    continue;
+                    goto next;
                 }
                 if (!s.in_word) {                 /* start a word, as process() would */
                     s.in_word = 1;
@@ -454,6 +464,7 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
             if (rc != RETOLD_OK) return rc;
         }
         p += used;
+    next:;
     }
     if ((rc = end_word(&s)) != RETOLD_OK) return rc;
     if ((rc = end_dense(&s)) != RETOLD_OK) return rc;
