@@ -441,9 +441,17 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 }
                 continue;
             }
-            if (cl == RETOLD__C_SPACE && !s.in_word && !s.dense_prev) {
-                p++;                              /* process() would do nothing */
-                continue;
+            if (!s.in_word && !s.dense_prev) {
+                /* Between words, ASCII separators only set flags: what
+                 * process() would do, without the call. */
+                if (cl == RETOLD__C_SPACE) { p++; continue; }
+                if (cl == RETOLD__C_SEP || cl == RETOLD__C_STOP || cl == RETOLD__C_DASH ||
+                    cl == RETOLD__C_SQUOTE) {
+                    if (cl == RETOLD__C_STOP) s.sent_pending = 1;
+                    s.newline_seen = 0;
+                    p++;
+                    continue;
+                }
             }
             rc = process(&s, ascii_fold[b], cl, b >= 'A' && b <= 'Z', 0,
                          (uint32_t)p, (uint32_t)(p + 1));
