@@ -382,8 +382,12 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 char *w0, *w;
                 size_t q;
                 unsigned letters;
+                /* room for the rest of the text: one byte per ASCII byte,
+                 * and the 16 the block loop may write past a word */
+                if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
+                const int fresh = !s.in_word;
+                uint32_t qflag = s.quoted ? RETOLD_TOK_QUOTED : 0;
                 for (;;) {
-                    if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
                     w0 = w = tk->norm + tk->nnorm;
                     q = p;
                     letters = 0;
@@ -394,25 +398,34 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                             *w++ = (char)c2;
                             q++;
                         }
-                    if (s.in_word || !letters || (q < len && t[q] >= 0x80)) break;
+                    if (!fresh || !letters || (q < len && t[q] >= 0x80)) break;
                     /* The common case: a whole word of ASCII letters (and
                      * digits) followed by ASCII or the end.  Nothing can
                      * join it (digit groups need an all-digit word, marks
                      * and other letters a byte >= 0x80), so push it now,
                      * without opening it in the scanner state; a space
                      * after it only separates, and when another ASCII word
-                     * follows it, go straight on with that one. */
+                     * follows it, go straight on with that one (no flag
+                     * can change on the way: only the quote flag stays). */
+                    if (tk->ntok == tk->captok && grow_tokens(tk) != RETOLD_OK) return RETOLD_NOMEM;
+                    retold_token *x = &tk->tok[tk->ntok++];
                     uint32_t nl = (uint32_t)(w - w0);
-                    rc = push_token(tk, (uint32_t)p, (uint32_t)q, (uint32_t)tk->nnorm, nl,
-                                    start_flags(&s, b >= 'A' && b <= 'Z'));
-                    if (rc != RETOLD_OK) return rc;
+                    x->hash = 0;
+                    x->start = (uint32_t)p;
+                    x->end = (uint32_t)q;
+                    x->norm = (uint32_t)tk->nnorm;
+                    x->norm_len = nl;
+                    x->flags = qflag | (b - 'A' < 26u ? RETOLD_TOK_UPPER : 0) |
+                               (s.sent_pending ? RETOLD_TOK_SENT : 0);
+                    x->reserved = 0;
+                    s.sent_pending = 0;
                     tk->nnorm += nl;
-                    s.newline_seen = 0;
                     if (q + 1 < len && t[q] == ' ' && word_fold[t[q + 1]]) {
                         p = q + 1;
                         b = t[p];
                         continue;
                     }
+                    s.newline_seen = 0;
                     p = q + (q < len && t[q] == ' ');
                     goto next;
                 }
