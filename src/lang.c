@@ -17,12 +17,27 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #define SAMPLE 400      /* tokens scored: enough for a clear winner */
 
 static retold_stopwords **all_sets;
 static size_t all_count;
 static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+
+/* Which languages may have a stopword with given top 16 hash bits: one
+ * load per token tells which (usually none or one or two) of the 18 sets
+ * to look the word up in. */
+#define MAYBE_BITS 16
+static uint32_t *maybe;              /* 2^MAYBE_BITS language masks */
+
+void retold__stopwords_hashes(const retold_stopwords *sw, void (*fn)(void *ctx, uint64_t h), void *ctx);
+
+typedef struct mark_ctx { uint32_t bit; } mark_ctx;
+static void mark(void *ctx, uint64_t h)
+{
+    maybe[h >> (64 - MAYBE_BITS)] |= ((mark_ctx *)ctx)->bit;
+}
 
 static void load_all(void)
 {
@@ -33,6 +48,11 @@ static void load_all(void)
     for (size_t i = 0; i < n; i++)
         if (retold_stopwords_new(langs[i], &all_sets[i]) != 0) all_sets[i] = NULL;
     all_count = n;
+    if (n <= 32 && (maybe = calloc((size_t)1 << MAYBE_BITS, sizeof *maybe)) != NULL)
+        for (size_t i = 0; i < n; i++) {
+            mark_ctx c = { (uint32_t)1 << i };
+            retold__stopwords_hashes(all_sets[i], mark, &c);
+        }
 }
 
 /* Process-wide stopword sets, built once; NULL entries for failures. */
@@ -105,12 +125,26 @@ void retold_lang_detect(const retold_token *t, size_t n, const char *norm,
     pthread_once(&all_once, load_all);
     size_t best_hits = 0;
     const char *best_lang = NULL;
+    size_t hits[32] = {0};
+    if (maybe) {
+        /* each word hashed once and looked up only where it may be */
+        for (size_t i = 0; i < m; i++) {
+            const char *w = norm + t[i].norm;
+            uint64_t h = XXH3_64bits(w, t[i].norm_len);
+            for (uint32_t c = maybe[h >> (64 - MAYBE_BITS)]; c; c &= c - 1) {
+                int k = __builtin_ctz(c);
+                hits[k] += (size_t)retold_stopwords_is_hashed(all_sets[k], w, t[i].norm_len, h);
+            }
+        }
+    }
     for (size_t k = 0; k < all_count; k++) {
         if (!all_sets[k]) continue;
-        size_t hits = 0;
-        for (size_t i = 0; i < m; i++)
-            hits += (size_t)retold_stopwords_is(all_sets[k], norm + t[i].norm, t[i].norm_len);
-        if (hits > best_hits) { best_hits = hits; best_lang = retold_stopwords_language(all_sets[k]); }
+        size_t hk = 0;
+        if (maybe) hk = hits[k];
+        else
+            for (size_t i = 0; i < m; i++)
+                hk += (size_t)retold_stopwords_is(all_sets[k], norm + t[i].norm, t[i].norm_len);
+        if (hk > best_hits) { best_hits = hk; best_lang = retold_stopwords_language(all_sets[k]); }
     }
     if (best_lang && best_hits >= 3 && best_hits * 10 >= count[best]) {
         strncpy(lang, best_lang, RETOLD_LANG_LEN - 1);

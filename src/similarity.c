@@ -24,10 +24,16 @@ void retold__similarity(const retold__sets *a, const retold__sets *b, retold_sim
             for (size_t q = 0; q < nx; q++) kx += x[q] & RETOLD_CROSS_KEY_BIT;
             for (size_t q = 0; q < ny; q++) ky += y[q] & RETOLD_CROSS_KEY_BIT;
         }
+        /* A branch-free merge: which side advances is data, not a jump
+         * (the sets interleave at random, so a branch would mispredict
+         * about every other step). */
         while (i < nx && j < ny) {
-            if (x[i] < y[j]) i++;
-            else if (x[i] > y[j]) j++;
-            else { in++; ki += x[i] & RETOLD_CROSS_KEY_BIT; i++; j++; }
+            uint64_t p = x[i], q = y[j];
+            size_t eq = p == q;
+            in += eq;
+            ki += eq & (size_t)(p & RETOLD_CROSS_KEY_BIT);
+            i += p <= q;
+            j += q <= p;
         }
         sim->shared[v] = (unsigned)in;
         jaccard[v] = sim->jaccard[v] = ratio(in, nx + ny - in);

@@ -711,6 +711,20 @@ int retold_stopwords_is(const retold_stopwords *sw, const char *word, size_t len
     return set_lookup(sw, word, len, XXH3_64bits(word, len));
 }
 
+int retold_stopwords_is_hashed(const retold_stopwords *sw, const char *word, size_t len, uint64_t h)
+{
+    if (!sw || !word || len == 0 || len > UINT32_MAX) return 0;
+    return set_lookup(sw, word, len, h);
+}
+
+/* Private (lang.c): the XXH3_64bits hash of every word of the set. */
+void retold__stopwords_hashes(const retold_stopwords *sw, void (*fn)(void *ctx, uint64_t h), void *ctx)
+{
+    if (!sw) return;
+    for (size_t i = 0; i <= sw->mask; i++)
+        if (sw->slots[i].len) fn(ctx, sw->slots[i].hash);
+}
+
 size_t retold_stopwords_count(const retold_stopwords *sw)
 {
     return sw ? sw->count : 0;

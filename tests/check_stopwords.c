@@ -13,6 +13,7 @@
 #include "retold/error.h"
 
 #include <check.h>
+#include <xxhash.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 
 static const char *lang_of(const char *tag)
 {
-    static char out[RETOLD_LANG_MAX];
+    static char out[16];               /* >= RETOLD_LANG_MAX and "(inval)" */
     int rc = retold_stopwords_lang(tag, strlen(tag), out);
     return rc == RETOLD_OK ? out : "(inval)";
 }
@@ -113,12 +114,20 @@ START_TEST(builtin_lists)
         ck_assert_str_eq(retold_stopwords_language(sw), langs[i]);
         ck_assert_uint_ge(retold_stopwords_count(sw), 50);
         ck_assert_uint_le(retold_stopwords_count(sw), 250);
-        for (size_t k = 0; k < 6; k++)
-            ck_assert_msg(retold_stopwords_is(sw, expect[i].in[k], strlen(expect[i].in[k])),
-                          "%s: '%s' should be a stopword", langs[i], expect[i].in[k]);
-        for (size_t k = 0; k < 3; k++)
-            ck_assert_msg(!retold_stopwords_is(sw, expect[i].out[k], strlen(expect[i].out[k])),
-                          "%s: '%s' should not be a stopword", langs[i], expect[i].out[k]);
+        for (size_t k = 0; k < 6; k++) {
+            const char *w = expect[i].in[k];
+            ck_assert_msg(retold_stopwords_is(sw, w, strlen(w)),
+                          "%s: '%s' should be a stopword", langs[i], w);
+            /* the pre-hashed lookup agrees, and a wrong hash misses */
+            ck_assert(retold_stopwords_is_hashed(sw, w, strlen(w), XXH3_64bits(w, strlen(w))));
+            ck_assert(!retold_stopwords_is_hashed(sw, w, strlen(w), XXH3_64bits(w, strlen(w)) ^ 1));
+        }
+        for (size_t k = 0; k < 3; k++) {
+            const char *w = expect[i].out[k];
+            ck_assert_msg(!retold_stopwords_is(sw, w, strlen(w)),
+                          "%s: '%s' should not be a stopword", langs[i], w);
+            ck_assert(!retold_stopwords_is_hashed(sw, w, strlen(w), XXH3_64bits(w, strlen(w))));
+        }
         /* a stopword with a letter added is not one */
         char longer[64];
         int l = snprintf(longer, sizeof longer, "%sq", expect[i].in[0]);

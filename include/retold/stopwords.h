@@ -17,6 +17,7 @@
 #define RETOLD_STOPWORDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -57,6 +58,10 @@ void retold_stopwords_free(retold_stopwords *sw);
 /* 1 if word[0..len) (normalised bytes) is in the set, else 0.  A NULL set
  * contains nothing.  One XXH3 hash and, on a hit, one memcmp. */
 int retold_stopwords_is(const retold_stopwords *sw, const char *word, size_t len);
+
+/* The same, given h = XXH3_64bits(word, len) (seed 0): for looking one word
+ * up in several sets with one hash. */
+int retold_stopwords_is_hashed(const retold_stopwords *sw, const char *word, size_t len, uint64_t h);
 
 /* Number of words in the set (0 for NULL). */
 size_t retold_stopwords_count(const retold_stopwords *sw);
