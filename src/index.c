@@ -500,28 +500,8 @@ int retold_index_open(retold_index **out, const char *dir, const retold_index_op
     }
     char msg[256];
     rc = retold__ix_format_decode(v.mv_data, v.mv_size, &ix->fmt, msg, sizeof msg);
-    if (rc == RETOLD_OK && ix->fmt.norm_version != RETOLD_NORM_VERSION) {
-        snprintf(msg, sizeof msg, "made with text normalisation version %u, this program uses %u: "
-                 "re-create the index from the original texts", ix->fmt.norm_version, RETOLD_NORM_VERSION);
-        rc = RETOLD_VERSION;
-    }
-    if (rc == RETOLD_OK && ix->fmt.codec != RETOLD__IX_CODEC_ZSTD) {
-        snprintf(msg, sizeof msg, "unknown text codec %u", ix->fmt.codec);
-        rc = RETOLD_VERSION;
-    }
-    if (rc == RETOLD_OK && ix->fmt.piece != RETOLD__IX_PIECE) {
-        snprintf(msg, sizeof msg, "unexpected text piece size %u", ix->fmt.piece);
-        rc = RETOLD_CORRUPT;
-    }
-    if (rc == RETOLD_OK) {
-        ix->p = ix->fmt.params;
-        retold_params q = ix->p;
-        char why[200];
-        if (retold_params_resolve(&q, why, sizeof why) != RETOLD_OK) {
-            snprintf(msg, sizeof msg, "the stored parameters are invalid (%s)", why);
-            rc = RETOLD_CORRUPT;
-        }
-    }
+    if (rc == RETOLD_OK) rc = retold__ix_format_check(&ix->fmt, msg, sizeof msg);
+    if (rc == RETOLD_OK) ix->p = ix->fmt.params;
     if (rc == RETOLD_OK) {
         retold__ix_state s;
         rc = get_state(ix, txn, &s);

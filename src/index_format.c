@@ -3,6 +3,7 @@
 #include "index_format.h"
 #include "retold/error.h"
 #include "retold/index.h"
+#include "retold/relation.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -108,6 +109,44 @@ int retold__ix_format_decode(const unsigned char *v, size_t len, retold__ix_form
     f->created = retold__get_le64(v + 104);
     memcpy(f->creator, v + 112, 16);
     f->creator[16] = 0;
+    return RETOLD_OK;
+}
+
+int retold__ix_format_check(const retold__ix_format *f, char *msg, size_t cap)
+{
+    if (f->norm_version != RETOLD_NORM_VERSION) {
+        snprintf(msg, cap, "made with text normalisation version %u, this program uses %u: "
+                 "re-create the index from the original texts", f->norm_version, RETOLD_NORM_VERSION);
+        return RETOLD_VERSION;
+    }
+    if (f->codec != RETOLD__IX_CODEC_ZSTD) {
+        snprintf(msg, cap, "unknown text codec %u", f->codec);
+        return RETOLD_VERSION;
+    }
+    if (f->piece != RETOLD__IX_PIECE) {
+        snprintf(msg, cap, "unexpected text piece size %u", f->piece);
+        return RETOLD_CORRUPT;
+    }
+    retold_params q = f->params;
+    char why[200];
+    if (retold_params_resolve(&q, why, sizeof why) != RETOLD_OK) {
+        snprintf(msg, cap, "the stored parameters are invalid (%s)", why);
+        return RETOLD_CORRUPT;
+    }
+    /* The index bands signatures with the stored shape, not a re-chosen
+     * one (a later program may choose differently): it must fit. */
+    const retold_params *p = &f->params;
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+        unsigned b = p->view_bands[v], r = p->view_rows[v];
+        int present = (p->views >> v) & 1;
+        double t = p->view_threshold[v];
+        if (present ? (b < 1 || b > 1024 || r < 1 || (uint64_t)b * r > p->perms || !(t > 0.0 && t <= 1.0))
+                    : (b != 0 || r != 0)) {
+            snprintf(msg, cap, "the stored LSH shape of the %s view (%u bands x %u rows, %u permutations) is invalid",
+                     retold_view_name(v), b, r, p->perms);
+            return RETOLD_CORRUPT;
+        }
+    }
     return RETOLD_OK;
 }
 

@@ -55,6 +55,14 @@ void retold__ix_format_encode(const retold__ix_format *f, unsigned char *out);
 int retold__ix_format_decode(const unsigned char *v, size_t len, retold__ix_format *f,
                              char *msg, size_t cap);
 
+/* What opening requires of a decoded format record beyond its encoding:
+ * this program's normalisation version, codec and piece size, parameters
+ * that retold_params_resolve accepts, and a stored LSH shape that fits the
+ * signature (each view present has 1..1024 bands of rows with bands x rows
+ * <= perms; absent views have none).  RETOLD_OK, or RETOLD_VERSION /
+ * RETOLD_CORRUPT with msg saying why. */
+int retold__ix_format_check(const retold__ix_format *f, char *msg, size_t cap);
+
 /* ---- meta "state" ---- */
 typedef struct retold__ix_state {
     uint64_t next_docno, empty_docs, text_bytes, stored_bytes, adds, removes;

@@ -468,7 +468,18 @@ START_TEST(test_version_refused)
     poke_format(12, RETOLD_NORM_VERSION + 1, 1);                 /* normalisation */
     ck_assert_int_eq(open_rc(0, msg, sizeof msg), RETOLD_VERSION);
     ck_assert_msg(strstr(msg, "normalisation version"), "%s", msg);
-    poke_format(12, RETOLD_NORM_VERSION, 0);                     /* bad checksum */
+    poke_format(12, RETOLD_NORM_VERSION, 1);
+    /* a well-formed record whose stored LSH shape does not fit the
+     * signature (found by fuzz_index): refused, never used to band */
+    poke_format(48 + 16 * RETOLD_VIEW_REWRITE + 8, 3, 1);       /* bands of an absent view */
+    ck_assert_int_eq(open_rc(RETOLD_INDEX_READONLY, msg, sizeof msg), RETOLD_CORRUPT);
+    ck_assert_msg(strstr(msg, "LSH shape of the rewrite view"), "%s", msg);
+    poke_format(48 + 16 * RETOLD_VIEW_REWRITE + 8, 0, 1);
+    ck_assert_int_eq(open_rc(RETOLD_INDEX_READONLY, msg, sizeof msg), RETOLD_OK);
+    poke_format(48 + 12, 1000, 1);                               /* surface rows: b x r > k */
+    ck_assert_int_eq(open_rc(RETOLD_INDEX_READONLY, msg, sizeof msg), RETOLD_CORRUPT);
+    ck_assert_msg(strstr(msg, "stored parameters are invalid"), "%s", msg);
+    poke_format(12, RETOLD_NORM_VERSION + 7, 0);                 /* bad checksum */
     ck_assert_int_eq(open_rc(0, msg, sizeof msg), RETOLD_CORRUPT);
     ck_assert_msg(strstr(msg, "checksum"), "%s", msg);
 }
