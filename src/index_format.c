@@ -240,7 +240,7 @@ int retold__ix_doc_decode(const unsigned char key[8], const unsigned char *v, si
     d->source = (d->flags & RETOLD__DOC_SOURCE) ? (const char *)q : NULL; q += d->source_len;
     d->date = (d->flags & RETOLD__DOC_DATE) ? (const char *)q : NULL; q += d->date_len;
     d->lang = (d->flags & RETOLD__DOC_LANG) ? (const char *)q : NULL;
-    if (d->pieces != (d->stored_len + RETOLD__IX_PIECE - 1) / RETOLD__IX_PIECE) return RETOLD_CORRUPT;
+    if (d->pieces != ((uint64_t)d->stored_len + RETOLD__IX_PIECE - 1) / RETOLD__IX_PIECE) return RETOLD_CORRUPT;
     return RETOLD_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "retold.h"
 #include "json.h"
+#include "index_format.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -647,6 +648,34 @@ START_TEST(test_json_empty_key_fresh_scratch)
 }
 END_TEST
 
+/* fuzz_index, regressions/fuzz_index/pieces-overflow: a document record
+ * (checksum intact) with stored_len near 4 GiB and 0 text pieces passed
+ * the pieces check, which wrapped in 32 bits; the text loader would then
+ * allocate and decompress 4 GiB of nothing.  Every stored length up to
+ * 2^32 - 1 must need exactly ceil(len / 990) pieces. */
+START_TEST(test_index_doc_pieces_overflow)
+{
+    static const uint32_t lens[] = { 0, 1, 990, 991, 4294966306u, 4294967295u };
+    unsigned char key[8] = { 0, 0, 0, 0, 0, 0, 0, 7 }, rec[RETOLD__IX_DOC_FIXED + 8 + 2];
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        uint64_t need = ((uint64_t)lens[i] + RETOLD__IX_PIECE - 1) / RETOLD__IX_PIECE;
+        for (uint64_t pieces = need > 0 ? need - 1 : 0; pieces <= need + 1; pieces++) {
+            retold__ix_doc d = { 0 }, out;
+            d.id = "id";
+            d.id_len = 2;
+            d.stored_len = lens[i];
+            d.text_len = 5;
+            d.pieces = (uint32_t)pieces;
+            ck_assert_uint_eq(retold__ix_doc_size(&d), sizeof rec);
+            retold__ix_doc_encode(&d, NULL, key, rec);
+            int rc = retold__ix_doc_decode(key, rec, sizeof rec, 0, &out);
+            ck_assert_msg(rc == (pieces == need ? RETOLD_OK : RETOLD_CORRUPT),
+                          "stored_len %u, %llu pieces: %d", lens[i], (unsigned long long)pieces, rc);
+        }
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("limits");
@@ -673,6 +702,7 @@ static Suite *suite(void)
     tcase_add_test(reg, test_duplicate_ids);
     tcase_add_test(reg, test_closed_stdin);
     tcase_add_test(reg, test_json_empty_key_fresh_scratch);
+    tcase_add_test(reg, test_index_doc_pieces_overflow);
     suite_add_tcase(s, reg);
     return s;
 }
