@@ -50,6 +50,8 @@ struct retold_reader {
     uint64_t line;
     char *buf;                 /* read buffer window [beg, end) */
     size_t beg, end, cap;
+    size_t chunk;              /* bytes read at a time: BLOCK, or less for
+                                  a small regular file (see open_stream) */
     int eof;
     /* directory expansion of the current input */
     pathvec files;
@@ -255,7 +257,19 @@ static int open_stream(retold_reader *r, const char *path, int fd)
         int e = errno ? errno : ENOMEM;
         return set_err(r, e == ENOMEM ? RETOLD_NOMEM : RETOLD_IO, "%s: %s", path, strerror(e));
     }
-    gzbuffer(r->gz, 256 * 1024);
+    /* A small regular file gets small buffers: zlib's (in + 2 x out) and
+     * the window grow from the file's size instead of starting at 768 KiB
+     * and 2 MiB, which matters for many small files (a directory of
+     * articles; the fuzzer, where each large block is an mmap).  A gzip
+     * file that inflates to more just reads in more rounds. */
+    struct stat st;
+    int sr = fd >= 0 ? fstat(fd, &st) : stat(path, &st);
+    r->chunk = BLOCK;
+    if (sr == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < BLOCK) {
+        r->chunk = 4096;
+        while (r->chunk <= (size_t)st.st_size) r->chunk *= 2;
+    }
+    gzbuffer(r->gz, r->chunk < 256 * 1024 ? (unsigned)r->chunk : 256 * 1024);
     r->path = (char *)path;
     r->line = 0;
     r->beg = r->end = 0;
@@ -273,8 +287,9 @@ static int refill(retold_reader *r)
         r->end -= r->beg;
         r->beg = 0;
     }
-    if (r->cap - r->end < BLOCK) {
-        size_t cap = r->cap ? r->cap * 2 : 2 * BLOCK;
+    if (r->cap - r->end < r->chunk) {
+        size_t cap = r->cap ? r->cap * 2 : 2 * r->chunk;
+        while (cap - r->end < r->chunk) cap *= 2;
         char *b = realloc(r->buf, cap);
         if (!b) return RETOLD_NOMEM;
         r->buf = b;
@@ -448,8 +463,8 @@ static int read_text_file(retold_reader *r, const char *path, int in_dir)
     if (rc != RETOLD_OK) return rc;
     r->text.len = 0;
     for (;;) {
-        if (retold__buf_reserve(&r->text, BLOCK)) { rc = RETOLD_NOMEM; goto out; }
-        int got = gzread(r->gz, r->text.data + r->text.len, (unsigned)BLOCK);
+        if (retold__buf_reserve(&r->text, r->chunk)) { rc = RETOLD_NOMEM; goto out; }
+        int got = gzread(r->gz, r->text.data + r->text.len, (unsigned)r->chunk);
         if (got < 0) {
             int zerr;
             const char *m = gzerror(r->gz, &zerr);
