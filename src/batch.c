@@ -67,6 +67,7 @@ struct retold_batch {
                                  length UINT32_MAX = absent */
     uint64_t *fingerprint;    /* hash of the token sequence: duplicates */
     uint64_t *place;          /* (file_no << 40) | line, for pass 2 */
+    uint64_t *offset;         /* byte offset of the record's line, for pass 2 */
     /* duplicate-id detection: open addressing over doc index + 1 */
     uint32_t *idtab;
     size_t idcap;
@@ -146,6 +147,7 @@ void retold_batch_free(retold_batch *b)
     free(b->meta.data);
     free(b->fingerprint);
     free(b->place);
+    free(b->offset);
     free(b->idtab);
     free(b->pairs);
     free(b->cluster);
@@ -243,6 +245,9 @@ static int grow_docs(retold_batch *b)
     io = realloc(b->place, cap * sizeof *io);
     if (!io) return RETOLD_NOMEM;
     b->place = io;
+    io = realloc(b->offset, cap * sizeof *io);
+    if (!io) return RETOLD_NOMEM;
+    b->offset = io;
     b->cap = cap;
     return RETOLD_OK;
 }
@@ -326,6 +331,7 @@ static uint32_t cms_get(const uint32_t *cms, int view, uint64_t h)
  * cursor suffices). */
 struct wanted {
     uint64_t *place;          /* places of the needed documents, in order */
+    uint64_t *offset;         /* their byte offsets */
     uint32_t *doc;            /* their document indexes */
     size_t n, next, seek;     /* count; next record to map; filter cursor */
 };
@@ -336,6 +342,16 @@ static int wanted_place(void *ctx, uint32_t file_no, uint64_t line)
     uint64_t key = ((uint64_t)file_no << 40) | (line & ((1ULL << 40) - 1));
     while (w->seek < w->n && w->place[w->seek] < key) w->seek++;
     return w->seek < w->n && w->place[w->seek] == key;
+}
+
+/* The next needed record of file file_no, for the reader to jump to. */
+static int wanted_next(void *ctx, uint32_t file_no, uint64_t *line, uint64_t *offset)
+{
+    struct wanted *w = ctx;
+    if (w->seek >= w->n || (uint32_t)(w->place[w->seek] >> 40) != file_no) return 0;
+    *line = w->place[w->seek] & ((1ULL << 40) - 1);
+    *offset = w->offset[w->seek];
+    return 1;
 }
 
 static int boilerplate(void *ctx, int view, uint64_t h)
@@ -479,6 +495,7 @@ static int read_chunk(worker *w)
         b->id_off[d + 1] = b->ids.len;
         b->side[d] = (uint8_t)sh->side;
         b->place[d] = ((uint64_t)rec.file_no << 40) | (rec.line & ((1ULL << 40) - 1));
+        b->offset[d] = rec.offset;
         b->meta_off[d] = b->meta.len;
         if ((rc = meta_put(&b->meta, rec.source, rec.source_len)) != RETOLD_OK ||
             (rc = meta_put(&b->meta, rec.date, rec.date_len)) != RETOLD_OK ||
@@ -886,13 +903,19 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
             size_t first = side ? b->n0 : 0, last = side ? b->n : b->n0, m = 0;
             for (size_t d = first; d < last; d++) m += need[d];
             wt->place = malloc((m ? m : 1) * sizeof *wt->place);
+            wt->offset = malloc((m ? m : 1) * sizeof *wt->offset);
             wt->doc = malloc((m ? m : 1) * sizeof *wt->doc);
-            if (!wt->place || !wt->doc) { rc = RETOLD_NOMEM; goto out_want; }
+            if (!wt->place || !wt->offset || !wt->doc) { rc = RETOLD_NOMEM; goto out_want; }
             for (size_t d = first; d < last; d++)
-                if (need[d]) { wt->place[wt->n] = b->place[d]; wt->doc[wt->n++] = (uint32_t)d; }
+                if (need[d]) {
+                    wt->place[wt->n] = b->place[d];
+                    wt->offset[wt->n] = b->offset[d];
+                    wt->doc[wt->n++] = (uint32_t)d;
+                }
             if (b->rd[side]) {
                 retold_reader_rewind(b->rd[side]);
                 retold_reader_set_filter(b->rd[side], wanted_place, wt);
+                retold_reader_set_next(b->rd[side], wanted_next);
             }
         }
         sh.b = b;
@@ -901,14 +924,21 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         sh.sets = sets;
         rc = run_workers(b, &sh);
         for (int side = 0; side < 2; side++)
-            if (b->rd[side]) retold_reader_set_filter(b->rd[side], NULL, NULL);
+            if (b->rd[side]) {
+                retold_reader_set_filter(b->rd[side], NULL, NULL);
+                retold_reader_set_next(b->rd[side], NULL);
+            }
         if (rc == RETOLD_OK)
             for (int side = 0; side < 2; side++)
                 if (sh.want[side].next != sh.want[side].n)
                     rc = set_err(b, RETOLD_IO, "input changed while it was being read (%zu of %zu documents found again)",
                                  sh.want[side].next, sh.want[side].n);
 out_want:
-        for (int side = 0; side < 2; side++) { free(sh.want[side].place); free(sh.want[side].doc); }
+        for (int side = 0; side < 2; side++) {
+            free(sh.want[side].place);
+            free(sh.want[side].offset);
+            free(sh.want[side].doc);
+        }
         if (rc != RETOLD_OK) goto out;
     }
     b->pairs = malloc((nkeep ? nkeep : 1) * sizeof *b->pairs);

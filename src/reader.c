@@ -52,6 +52,8 @@ struct retold_reader {
     size_t beg, end, cap;
     size_t chunk;              /* bytes read at a time: BLOCK, or less for
                                   a small regular file (see open_stream) */
+    uint64_t wpos;             /* stream offset of buf[0] */
+    uint64_t line_off;         /* stream offset of the last line returned */
     int eof;
     /* directory expansion of the current input */
     pathvec files;
@@ -66,6 +68,7 @@ struct retold_reader {
     uint64_t index;
     uint32_t file_no;          /* files opened so far in this pass */
     retold_place_filter filter;
+    retold_place_next filter_next;
     void *filter_ctx;
     uint64_t skipped, skipped_binary;
     char err[1024];
@@ -134,6 +137,11 @@ void retold_reader_set_filter(retold_reader *r, retold_place_filter fn, void *ct
 {
     r->filter = fn;
     r->filter_ctx = ctx;
+}
+
+void retold_reader_set_next(retold_reader *r, retold_place_next fn)
+{
+    r->filter_next = fn;
 }
 uint64_t retold_reader_skipped(const retold_reader *r) { return r->skipped; }
 uint64_t retold_reader_skipped_binary(const retold_reader *r) { return r->skipped_binary; }
@@ -273,6 +281,7 @@ static int open_stream(retold_reader *r, const char *path, int fd)
     r->path = (char *)path;
     r->line = 0;
     r->beg = r->end = 0;
+    r->wpos = 0;
     r->eof = 0;
     return RETOLD_OK;
 }
@@ -285,6 +294,7 @@ static int refill(retold_reader *r)
     if (r->beg > 0) {
         memmove(r->buf, r->buf + r->beg, r->end - r->beg);
         r->end -= r->beg;
+        r->wpos += r->beg;
         r->beg = 0;
     }
     if (r->cap - r->end < r->chunk) {
@@ -333,6 +343,7 @@ static int next_line(retold_reader *r, const char **line, size_t *len)
         if (nl || (r->eof && r->end > r->beg)) {
             size_t n = nl ? (size_t)(nl - (r->buf + r->beg)) : r->end - r->beg;
             *line = r->buf + r->beg;
+            r->line_off = r->wpos + r->beg;
             r->beg += n + (nl ? 1 : 0);
             r->line++;
             if (r->line == 1) {
@@ -396,6 +407,41 @@ static int field_string(retold_reader *r, retold__json_field *f, const char *lin
     }
 }
 
+/* After a record passed over: go straight to the next wanted one of this
+ * file, within the window or, in an uncompressed file, by seeking.  Only
+ * forward, and only to a line start past the current line; anything odd
+ * and the reader just goes on scanning (which is always correct). */
+static int jump(retold_reader *r)
+{
+    uint64_t line, off;
+    if (!r->filter_next(r->filter_ctx, r->file_no - 1, &line, &off)) return RETOLD_OK;
+    uint64_t here = r->wpos + r->beg;         /* start of the next line */
+    if (line <= r->line + 1 || off <= here) return RETOLD_OK;
+    if (off <= r->wpos + r->end) {
+        if (r->buf[off - 1 - r->wpos] != '\n') return RETOLD_OK;   /* not a line start */
+        r->beg = (size_t)(off - r->wpos);
+    } else {
+        /* seek to the byte before and check that it ends a line (a file
+         * changed since the offsets were taken); if not, come back */
+        if (!gzdirect(r->gz) || off > INT64_MAX || here > INT64_MAX) return RETOLD_OK;
+        if (gzseek(r->gz, (z_off_t)(off - 1), SEEK_SET) != (z_off_t)(off - 1) || gzgetc(r->gz) != '\n') {
+            gzclearerr(r->gz);
+            if (gzseek(r->gz, (z_off_t)here, SEEK_SET) != (z_off_t)here)
+                return set_err(r, RETOLD_IO, "%s: cannot seek back to line %llu", r->path,
+                               (unsigned long long)r->line + 1);
+            r->wpos = here;
+            r->beg = r->end = 0;
+            r->eof = 0;
+            return RETOLD_OK;
+        }
+        r->wpos = off;
+        r->beg = r->end = 0;
+        r->eof = 0;
+    }
+    r->line = line - 1;
+    return RETOLD_OK;
+}
+
 /* Next record of the open JSONL stream: RETOLD_OK, RETOLD_EOF or an error. */
 static int next_jsonl(retold_reader *r, retold_record *rec)
 {
@@ -408,7 +454,10 @@ static int next_jsonl(retold_reader *r, retold_record *rec)
         size_t k = 0;
         while (k < len && (line[k] == ' ' || line[k] == '\t')) k++;
         if (k == len) continue;                         /* blank line */
-        if (r->filter && !r->filter(r->filter_ctx, r->file_no - 1, r->line)) continue;
+        if (r->filter && !r->filter(r->filter_ctx, r->file_no - 1, r->line)) {
+            if (r->filter_next && (rc = jump(r)) != RETOLD_OK) return rc;
+            continue;
+        }
         retold__json_field f[NFIELDS] = {
             { .name = r->o.id_field }, { .name = r->o.text_field },
             { .name = r->o.source_field }, { .name = r->o.date_field },
@@ -446,6 +495,7 @@ static int next_jsonl(retold_reader *r, retold_record *rec)
         rec->raw_len = len;
         rec->path = r->path;
         rec->line = r->line;
+        rec->offset = r->line_off;
         rec->file_no = r->file_no - 1;
         return RETOLD_OK;
     }

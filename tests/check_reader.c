@@ -305,6 +305,98 @@ START_TEST(test_place_filter)
 }
 END_TEST
 
+/* Jumping to wanted records (retold_reader_set_next): pass 1 takes every
+ * record's line and offset; pass 2 wants some of them and must get exactly
+ * those, by seeking in a plain file (4 MB: past the 2 MiB window) and by
+ * scanning in a gzip copy; a wrong offset (a changed file) is not
+ * followed. */
+struct want_list { uint64_t line[4096], off[4096]; size_t n, at; };
+
+static int want_filter(void *ctx, uint32_t file_no, uint64_t line)
+{
+    struct want_list *w = ctx;
+    while (w->at < w->n && w->line[w->at] < line) w->at++;
+    return file_no == 0 && w->at < w->n && w->line[w->at] == line;
+}
+
+static int want_next(void *ctx, uint32_t file_no, uint64_t *line, uint64_t *off)
+{
+    struct want_list *w = ctx;
+    if (file_no != 0 || w->at >= w->n) return 0;
+    *line = w->line[w->at];
+    *off = w->off[w->at];
+    return 1;
+}
+
+START_TEST(test_place_jump)
+{
+    enum { N = 6000 };
+    size_t cap = (size_t)N * 1400, len = 0;
+    char *data = malloc(cap);
+    ck_assert(data != NULL);
+    uint64_t seed = 7;
+    for (int i = 0; i < N; i++) {
+        len += (size_t)sprintf(data + len, "{\"id\":\"r%d\",\"text\":\"", i);
+        size_t words = 50 + tu_rand(&seed) % 200;
+        for (size_t k = 0; k < words; k++) len += (size_t)sprintf(data + len, "w%d ", (int)(tu_rand(&seed) % 1000));
+        len += (size_t)sprintf(data + len, "\"}%s", i % 3 ? "\n" : "\r\n");
+        if (i % 500 == 7) len += (size_t)sprintf(data + len, "\n");          /* blank lines */
+    }
+    write_file("big.jsonl", data, len);
+    gzFile gz = gzopen(path_of("big.jsonl.gz"), "wb");
+    ck_assert(gz != NULL);
+    ck_assert_int_eq(gzwrite(gz, data, (unsigned)len), (int)len);
+    gzclose(gz);
+
+    static uint64_t all_line[N], all_off[N];
+    const char *p = path_of("big.jsonl");
+    retold_reader *r;
+    retold_record rec;
+    ck_assert_int_eq(retold_reader_open(&r, &p, 1, NULL), RETOLD_OK);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_OK);
+        all_line[i] = rec.line;
+        all_off[i] = rec.offset;
+        ck_assert(rec.offset < len && (rec.offset == 0 || data[rec.offset - 1] == '\n'));
+        ck_assert(memcmp(data + rec.offset, "{\"id\":\"r", 8) == 0);
+    }
+    ck_assert_int_eq(retold_reader_next(r, &rec), RETOLD_EOF);
+    retold_reader_close(r);
+
+    static struct want_list w;
+    for (int pass = 0; pass < 3; pass++) {
+        const char *q = path_of(pass == 1 ? "big.jsonl.gz" : "big.jsonl");
+        w.n = w.at = 0;
+        for (int i = 0; i < N; i++)
+            if ((i % 97 == 3 && i < 1500) || (i > 2000 && i < 2010) || i == 2020 || i == 3500 || i == 5990 || i == N - 1) {
+                w.line[w.n] = all_line[i];
+                w.off[w.n++] = all_off[i] + (pass == 2 && (i == 2020 || i == 3500 || i == 5990) ? 1 : 0);
+            }
+        ck_assert_int_eq(retold_reader_open(&r, &q, 1, NULL), RETOLD_OK);
+        retold_reader_set_filter(r, want_filter, &w);
+        retold_reader_set_next(r, want_next);
+        size_t got = 0;
+        int rc;
+        while ((rc = retold_reader_next(r, &rec)) == RETOLD_OK) {
+            ck_assert_uint_lt(got, w.n);
+            ck_assert_uint_eq(rec.line, w.line[got]);
+            char id[16];
+            int i = 0;
+            while (all_line[i] != rec.line) i++;
+            snprintf(id, sizeof id, "r%d", i);
+            ck_assert_uint_eq(rec.id_len, strlen(id));
+            ck_assert(memcmp(rec.id, id, rec.id_len) == 0);
+            ck_assert_uint_eq(rec.offset, all_off[i]);
+            got++;
+        }
+        ck_assert_int_eq(rc, RETOLD_EOF);
+        ck_assert_uint_eq(got, w.n);
+        retold_reader_close(r);
+    }
+    free(data);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("reader");
@@ -317,6 +409,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_limits);
     tcase_add_test(tc, test_directory);
     tcase_add_test(tc, test_place_filter);
+    tcase_add_test(tc, test_place_jump);
     suite_add_tcase(s, tc);
     return s;
 }

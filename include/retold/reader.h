@@ -77,6 +77,8 @@ typedef struct retold_record {
     uint32_t file_no;    /* 0-based number of the file (or stream) in the
                             order the reader opens them: with `line`, a
                             record's place, the same in every pass */
+    uint64_t offset;     /* byte offset of a JSONL record's line in its
+                            (decompressed) file; 0 for text */
 } retold_record;
 
 typedef struct retold_reader retold_reader;
@@ -96,6 +98,15 @@ int retold_reader_next(retold_reader *r, retold_record *rec);
  * reads everything (the default). */
 typedef int (*retold_place_filter)(void *ctx, uint32_t file_no, uint64_t line);
 void retold_reader_set_filter(retold_reader *r, retold_place_filter fn, void *ctx);
+
+/* Optional, with a filter: after passing over a record of file file_no,
+ * the reader asks where the next wanted record of that file is: return
+ * non-zero and its line and byte offset (rec.line and rec.offset from an
+ * earlier pass over the same file), or zero if there is none.  Where the
+ * file is not compressed the reader then jumps there instead of scanning
+ * the lines in between.  NULL (the default) scans. */
+typedef int (*retold_place_next)(void *ctx, uint32_t file_no, uint64_t *line, uint64_t *offset);
+void retold_reader_set_next(retold_reader *r, retold_place_next fn);
 
 /* Start again from the first input.  Warnings are not repeated. */
 int retold_reader_rewind(retold_reader *r);
