@@ -713,48 +713,19 @@ static int cluster(retold_batch *b)
     return RETOLD_OK;
 }
 
-/* The sets of a document's pass-2 record ([count, fp...] for each view
- * present, in view order), widened into scratch for retold__similarity. */
-static void record_sets(const retold_batch *b, const uint32_t *rec, retold__sets *s, uint64_t *scratch)
+/* A document's pass-2 record ([count, fingerprints...] per view present,
+ * in view order) as sets for retold__similarity, in place. */
+static void record_sets(const retold_batch *b, const uint32_t *rec, retold__sets *s)
 {
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
         s->h[v] = NULL;
+        s->h32[v] = NULL;
         s->n[v] = 0;
         if (!(b->p.views & (1u << v))) continue;
-        size_t n = rec[0];
-        for (size_t i = 0; i < n; i++) scratch[i] = rec[1 + i];
-        s->n[v] = n;
-        s->h[v] = scratch;
-        scratch += n;
-        rec += 1 + n;
-    }
-}
-
-static size_t record_len(const retold_batch *b, const uint32_t *rec)
-{
-    size_t total = 0;
-    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
-        if (!(b->p.views & (1u << v))) continue;
-        total += rec[0];
+        s->n[v] = rec[0];
+        s->h32[v] = rec + 1;
         rec += 1 + rec[0];
     }
-    return total;
-}
-
-/* The widened sets of both documents of an exact pair, in scratch. */
-static int widen_sets(const retold_batch *b, const uint32_t *ra, const uint32_t *rc, retold__sets *sa,
-                      retold__sets *sc, uint64_t **scratch, size_t *cap)
-{
-    size_t need = record_len(b, ra) + record_len(b, rc) + 1;
-    if (need > *cap) {
-        uint64_t *t = realloc(*scratch, need * sizeof *t);
-        if (!t) return RETOLD_NOMEM;
-        *scratch = t;
-        *cap = need;
-    }
-    record_sets(b, ra, sa, *scratch);
-    record_sets(b, rc, sc, *scratch + record_len(b, ra));
-    return RETOLD_OK;
 }
 
 /* Keep each document's top_k pairs by (relation, score); with a reference
@@ -872,8 +843,6 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
     float *est = malloc((ncand ? ncand : 1) * sizeof *est);
     uint8_t *need = NULL;
     uint32_t **sets = NULL;
-    uint64_t *wide = NULL;
-    size_t capwide = 0;
     if (!decide || !est) { rc = RETOLD_NOMEM; goto out; }
     size_t nexact = 0, nkeep = 0;
     for (size_t i = 0; i < ncand; i++) {
@@ -954,8 +923,10 @@ out_want:
                            .distinct = b->distinct[(size_t)x * RETOLD_VIEW_COUNT] };
         retold__doc dy = { .lang = b->lang + (size_t)y * RETOLD_LANG_LEN, .fingerprint = b->fingerprint[y],
                            .distinct = b->distinct[(size_t)y * RETOLD_VIEW_COUNT] };
-        if (decide[i] == RETOLD__EXACT &&
-            (rc = widen_sets(b, sets[x], sets[y], &dx.sets, &dy.sets, &wide, &capwide)) != RETOLD_OK) goto out;
+        if (decide[i] == RETOLD__EXACT) {
+            record_sets(b, sets[x], &dx.sets);
+            record_sets(b, sets[y], &dy.sets);
+        }
         if (!retold__verify_pair(&b->p, decide[i], est[i], &dx, &dy, &pr)) continue;
         if (b->o.relations && !(b->o.relations & (1u << pr.relation))) continue;
         b->pairs[b->npairs++] = pr;
@@ -972,7 +943,7 @@ out:
     free(est);
     free(need);
     free(cand);
-    free(wide);
+
     if (rc != RETOLD_OK) {
         if (!b->err[0]) set_err(b, rc, "%s", retold_strerror(rc));
         return rc;

@@ -197,6 +197,8 @@ int retold_compare(const retold_params *p,
     if ((rc = retold_sketch_lang(sa, a, la, lang_a, lang_a ? strlen(lang_a) : 0, sig, &ia)) != RETOLD_OK) goto out;
     if ((rc = retold_sketch_lang(sb, b, lb, lang_b, lang_b ? strlen(lang_b) : 0, sig, &ib)) != RETOLD_OK) goto out;
     retold__sets xa, xb;
+    memset(&xa, 0, sizeof xa);
+    memset(&xb, 0, sizeof xb);
     for (int view = 0; view < RETOLD_VIEW_COUNT; view++) {
         retold_sketcher_view_shingles(sa, view, &xa.h[view], &xa.n[view]);
         retold_sketcher_view_shingles(sb, view, &xb.h[view], &xb.n[view]);

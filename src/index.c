@@ -1138,6 +1138,7 @@ static void blob_sets(const retold_params *p, const uint64_t *blob, retold__sets
 {
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
         s->h[v] = NULL;
+        s->h32[v] = NULL;
         s->n[v] = 0;
         if (!(p->views & (1u << v))) continue;
         s->n[v] = (size_t)blob[0];

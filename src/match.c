@@ -41,6 +41,7 @@ int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf,
     uint64_t *q = *buf, *scratch = *buf + total;
     for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
         s->h[v] = NULL;
+        s->h32[v] = NULL;
         s->n[v] = 0;
         if (!(p->views & (1u << v))) continue;
         for (size_t x = 0; x < n[v]; x++) q[x] = retold__set_fp(h[v][x]);

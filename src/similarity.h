@@ -9,6 +9,10 @@
 
 typedef struct retold__sets {
     const uint64_t *h[RETOLD_VIEW_COUNT];   /* sorted distinct; NULL = absent */
+    const uint32_t *h32[RETOLD_VIEW_COUNT]; /* or 32-bit fingerprints of them
+                                               (retold__fp_sets), used where
+                                               h is NULL; both documents of a
+                                               pair must use the same width */
     size_t n[RETOLD_VIEW_COUNT];
 } retold__sets;
 

@@ -2,6 +2,7 @@
  * relation rule, and passage alignment with byte offsets. */
 #include "testutil.h"
 #include "retold.h"
+#include "similarity.h"
 
 static const char *seed(int i)
 {
@@ -235,6 +236,62 @@ START_TEST(test_batch_views_match_compare)
 }
 END_TEST
 
+/* retold__similarity on 32-bit sets (the SIMD block intersection) equals
+ * the same sets widened to 64 bits (the scalar merge) and a count by
+ * brute force: random sorted sets of 0..70 elements (sizes not multiples
+ * of 4 included), overlaps from none to all, key bits set at random. */
+START_TEST(test_similarity_32_equals_64)
+{
+    uint64_t seed = 11;
+    static uint32_t xa[RETOLD_VIEW_COUNT][80], xb[RETOLD_VIEW_COUNT][80];
+    static uint64_t wa[RETOLD_VIEW_COUNT][80], wb[RETOLD_VIEW_COUNT][80];
+    for (int round = 0; round < 20000; round++) {
+        retold__sets a32, b32, a64, b64;
+        memset(&a32, 0, sizeof a32); memset(&b32, 0, sizeof b32);
+        memset(&a64, 0, sizeof a64); memset(&b64, 0, sizeof b64);
+        size_t want[RETOLD_VIEW_COUNT], wantk = 0;
+        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+            /* draw from a small universe so that sets overlap */
+            uint32_t universe = 8 + (uint32_t)(tu_rand(&seed) % 200);
+            unsigned pa = (unsigned)(tu_rand(&seed) % 101), pb = (unsigned)(tu_rand(&seed) % 101);
+            size_t na = 0, nb = 0;
+            uint32_t step = 1 + (uint32_t)(tu_rand(&seed) % 3);
+            for (uint32_t u = 0; u < universe; u++) {
+                uint32_t e = u * 37u * step + (uint32_t)(tu_rand(&seed) % 2);   /* increasing; low bit random */
+                int ina = (unsigned)(tu_rand(&seed) % 100) < pa && na < 70;
+                int inb = (unsigned)(tu_rand(&seed) % 100) < pb && nb < 70;
+                if (ina) xa[v][na++] = e;
+                if (inb) xb[v][nb++] = e;
+            }
+            /* brute force */
+            size_t in = 0;
+            for (size_t p = 0; p < na; p++)
+                for (size_t q = 0; q < nb; q++)
+                    if (xa[v][p] == xb[v][q]) { in++; if (v == RETOLD_VIEW_CROSS) wantk += xa[v][p] & 1u; }
+            want[v] = in;
+            for (size_t p = 0; p < na; p++) wa[v][p] = xa[v][p];
+            for (size_t q = 0; q < nb; q++) wb[v][q] = xb[v][q];
+            a32.h32[v] = xa[v]; b32.h32[v] = xb[v]; a64.h[v] = wa[v]; b64.h[v] = wb[v];
+            a32.n[v] = a64.n[v] = na;
+            b32.n[v] = b64.n[v] = nb;
+        }
+        retold_similarity s32, s64;
+        float j32[RETOLD_VIEW_COUNT], c32[RETOLD_VIEW_COUNT], j64[RETOLD_VIEW_COUNT], c64[RETOLD_VIEW_COUNT];
+        retold__similarity(&a32, &b32, &s32, j32, c32);
+        retold__similarity(&a64, &b64, &s64, j64, c64);
+        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+            ck_assert_uint_eq(s32.shared[v], want[v]);
+            ck_assert_uint_eq(s64.shared[v], want[v]);
+            ck_assert(j32[v] == j64[v] && c32[v] == c64[v]);
+        }
+        ck_assert_uint_eq(s32.key_shared, wantk);
+        ck_assert_uint_eq(s64.key_shared, wantk);
+        ck_assert(s32.key_jaccard == s64.key_jaccard);
+        ck_assert_uint_eq(s32.surface_distinct_min, s64.surface_distinct_min);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("views");
@@ -248,6 +305,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_relation_rule);
     tcase_add_test(tc, test_alignment_offsets);
     tcase_add_test(tc, test_batch_views_match_compare);
+    tcase_add_test(tc, test_similarity_32_equals_64);
     suite_add_tcase(s, tc);
     return s;
 }
