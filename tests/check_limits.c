@@ -676,6 +676,33 @@ START_TEST(test_index_doc_pieces_overflow)
 }
 END_TEST
 
+/* The distinct shingle count of a document too large for the hash table
+ * (> 2^20 shingles: counted by sorting a copy, src/sketch.c) is exact:
+ * words cycling with period P give exactly P distinct 5-grams. */
+START_TEST(test_distinct_count_huge)
+{
+    const size_t period = 700001, words = 1300000;
+    char *text = malloc(words * 9 + 1), *q = text;
+    ck_assert(text != NULL);
+    for (size_t i = 0; i < words; i++) q += sprintf(q, "w%zu ", i % period);
+    retold_params p;
+    retold_params_default(&p);
+    ck_assert_int_eq(retold_params_resolve(&p, NULL, 0), RETOLD_OK);
+    retold_sketcher *sk = retold_sketcher_new(&p);
+    uint32_t *sig = malloc(p.perms * sizeof *sig);
+    ck_assert(sk && sig);
+    retold_sketch_info info;
+    ck_assert_int_eq(retold_sketch(sk, text, (size_t)(q - text), sig, &info), RETOLD_OK);
+    ck_assert_uint_eq(info.view_shingles[RETOLD_VIEW_SURFACE], period);
+    /* and a small one after it still goes through the table */
+    ck_assert_int_eq(retold_sketch(sk, "a b c d e f a b c d e f", 23, sig, &info), RETOLD_OK);
+    ck_assert_uint_eq(info.view_shingles[RETOLD_VIEW_SURFACE], 6);
+    retold_sketcher_free(sk);
+    free(sig);
+    free(text);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("limits");
@@ -703,6 +730,7 @@ static Suite *suite(void)
     tcase_add_test(reg, test_closed_stdin);
     tcase_add_test(reg, test_json_empty_key_fresh_scratch);
     tcase_add_test(reg, test_index_doc_pieces_overflow);
+    tcase_add_test(tc, test_distinct_count_huge);
     suite_add_tcase(s, reg);
     return s;
 }
