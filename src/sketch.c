@@ -14,6 +14,7 @@
 #include "retold/views.h"
 #include "retold/error.h"
 #include "radix.h"
+#include "densify.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,9 @@ struct retold_sketcher {
     void *filter_ctx;
     uint64_t *kept;          /* shingles that pass the filter */
     size_t capkept;
+    uint32_t *ranks[RETOLD_VIEW_COUNT];   /* densification tables (densify.h),
+                                             made at the first short document */
+    int no_ranks[RETOLD_VIEW_COUNT];      /* making one failed: probe */
 };
 
 void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx)
@@ -129,6 +133,7 @@ void retold_sketcher_free(retold_sketcher *s)
     free(s->epoch);
     free(s->scratch);
     free(s->kept);
+    for (int v = 0; v < RETOLD_VIEW_COUNT; v++) free(s->ranks[v]);
     free(s);
 }
 
@@ -219,8 +224,15 @@ static int finish_view(retold_sketcher *s, int view, uint32_t *sig, retold_sketc
             n = k;
         }
     }
-    retold_minhash(h, n, s->p.perms, s->p.seed + (uint64_t)view,
-                   sig + (size_t)retold_params_slot(&s->p, view) * s->p.perms);
+    unsigned k = s->p.perms;
+    uint64_t seed = s->p.seed + (uint64_t)view;
+    /* a short document (f <= n full bins, f^2 <= 4k) densifies by table */
+    if (n > 0 && n * n <= 4 * (size_t)k && k <= RETOLD__RANK_K_MAX && !s->ranks[view] && !s->no_ranks[view]) {
+        s->ranks[view] = retold__minhash_ranks(k, seed);
+        s->no_ranks[view] = s->ranks[view] == NULL;
+    }
+    retold__minhash_ranked(h, n, k, seed, s->ranks[view],
+                           sig + (size_t)retold_params_slot(&s->p, view) * k);
     size_t d = count_distinct(s, b->h, b->n);
     if (d == (size_t)-1) return RETOLD_NOMEM;
     if (info) {

@@ -2,6 +2,7 @@
  * exact Jaccard on many random set pairs. */
 #include "testutil.h"
 #include "retold.h"
+#include "densify.h"
 
 #include <math.h>
 
@@ -167,6 +168,33 @@ START_TEST(test_signature_properties)
 }
 END_TEST
 
+/* Densification by rank table (src/densify.h) gives the probing's
+ * signature bit for bit, for every k it serves and any number of full
+ * bins (the table is used below 2 sqrt(k) of them, probing above). */
+START_TEST(test_ranked_densification)
+{
+    static const unsigned ks[] = { 1, 2, 3, 4, 7, 16, 64, 100, 128, 256 };
+    uint64_t rng = 5, h[64];
+    uint32_t a[256], b[256];
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
+        unsigned k = ks[ki];
+        for (uint64_t seed = 0; seed < 3; seed++) {
+            uint32_t *ranks = retold__minhash_ranks(k, seed * 0x9E3779B97F4A7C15ull);
+            ck_assert(ranks != NULL);
+            for (int round = 0; round < 400; round++) {
+                size_t n = (size_t)(tu_rand(&rng) % 64);
+                for (size_t x = 0; x < n; x++) h[x] = tu_rand(&rng);
+                retold_minhash(h, n, k, seed * 0x9E3779B97F4A7C15ull, a);
+                retold__minhash_ranked(h, n, k, seed * 0x9E3779B97F4A7C15ull, ranks, b);
+                ck_assert_msg(memcmp(a, b, k * sizeof *a) == 0, "k %u, n %zu, round %d", k, n, round);
+            }
+            free(ranks);
+        }
+    }
+    ck_assert(retold__minhash_ranks(RETOLD__RANK_K_MAX + 1, 0) == NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("minhash");
@@ -180,6 +208,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_oracle_256);
     tcase_add_test(tc, test_oracle_small_sets);
     tcase_add_test(tc, test_signature_properties);
+    tcase_add_test(tc, test_ranked_densification);
     suite_add_tcase(s, tc);
     return s;
 }
