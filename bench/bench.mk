@@ -6,10 +6,10 @@ ifndef RETOLD_BENCH_MK
 RETOLD_BENCH_MK := 1
 
 BENCH_OUT   ?= bench/out
-BENCH_PROGS := $(BENCH_OUT)/datagen $(BENCH_OUT)/exact_pairs $(BENCH_OUT)/stages
+BENCH_PROGS := $(BENCH_OUT)/datagen $(BENCH_OUT)/exact_pairs $(BENCH_OUT)/stages $(BENCH_OUT)/tokbench
 
 .PHONY: bench-progs bench-check bench-flags bench-clean
-## bench-progs: build bench/out/{datagen,exact_pairs,stages}
+## bench-progs: build bench/out/{datagen,exact_pairs,stages,tokbench}
 bench-progs: $(BENCH_PROGS)
 
 $(BENCH_OUT):
@@ -20,6 +20,8 @@ $(BENCH_OUT)/datagen: bench/datagen.c | $(BENCH_OUT)
 $(BENCH_OUT)/exact_pairs: bench/exact_pairs.c $(LIBA) | $(BENCH_OUT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 $(BENCH_OUT)/stages: bench/stages.c $(LIBA) | $(BENCH_OUT)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
+$(BENCH_OUT)/tokbench: bench/tokbench.c $(LIBA) | $(BENCH_OUT)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 ## bench-check: exact_pairs (prefix filter) against brute force on 2k documents
