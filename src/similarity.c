@@ -13,35 +13,23 @@ static float ratio(size_t num, size_t den)
     return den ? (float)((double)num / (double)den) : 0.0f;
 }
 
-/* Shared elements of two sorted sets, and how many of them carry the
- * cross view's key bit.  A branch-free merge: which side advances is data,
- * not a jump (the sets interleave at random, so a branch would mispredict
- * about every other step). */
-#define MERGE(T, x, nx, y, ny, in, ki) do {                         \
-        size_t i_ = 0, j_ = 0;                                      \
-        while (i_ < (nx) && j_ < (ny)) {                            \
-            T p_ = (x)[i_], q_ = (y)[j_];                           \
-            size_t eq_ = p_ == q_;                                  \
-            (in) += eq_;                                            \
-            (ki) += eq_ & (size_t)(p_ & RETOLD_CROSS_KEY_BIT);      \
-            i_ += p_ <= q_;                                         \
-            j_ += q_ <= p_;                                         \
-        }                                                           \
-    } while (0)
-
-#define KEYS(x, n, k) do {                                          \
-        for (size_t q_ = 0; q_ < (n); q_++) (k) += (x)[q_] & RETOLD_CROSS_KEY_BIT; \
-    } while (0)
-
-#define MERGE32(x, nx, y, ny, i, j, in, ki) do {                   \
+/* Shared elements of two sorted sets x[i..nx), y[j..ny) (i and j advance),
+ * and how many of them carry the cross view's key bit.  A branch-free
+ * merge: which side advances is data, not a jump (the sets interleave at
+ * random, so a branch would mispredict about every other step). */
+#define MERGE(T, x, nx, y, ny, i, j, in, ki) do {                   \
         while ((i) < (nx) && (j) < (ny)) {                          \
-            uint32_t p_ = (x)[i], q_ = (y)[j];                      \
+            T p_ = (x)[i], q_ = (y)[j];                             \
             size_t eq_ = p_ == q_;                                  \
             (in) += eq_;                                            \
             (ki) += eq_ & (size_t)(p_ & RETOLD_CROSS_KEY_BIT);      \
             (i) += p_ <= q_;                                        \
             (j) += q_ <= p_;                                        \
         }                                                           \
+    } while (0)
+
+#define KEYS(x, n, k) do {                                          \
+        for (size_t q_ = 0; q_ < (n); q_++) (k) += (x)[q_] & RETOLD_CROSS_KEY_BIT; \
     } while (0)
 
 /* The 32-bit sets (verification in batch runs, where most of a
@@ -74,7 +62,7 @@ static void inter32(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny, 
         j += (size_t)(yb <= xa) * 4;
     }
 #endif
-    MERGE32(x, nx, y, ny, i, j, in, ki);
+    MERGE(uint32_t, x, nx, y, ny, i, j, in, ki);
     *in_out += in;
     *ki_out += ki;
 }
@@ -90,7 +78,8 @@ void retold__similarity(const retold__sets *a, const retold__sets *b, retold_sim
         if (a->h[v] && b->h[v]) {
             const uint64_t *x = a->h[v], *y = b->h[v];
             if (v == RETOLD_VIEW_CROSS) { KEYS(x, nx, kx); KEYS(y, ny, ky); }
-            MERGE(uint64_t, x, nx, y, ny, in, ki);
+            size_t i = 0, j = 0;
+            MERGE(uint64_t, x, nx, y, ny, i, j, in, ki);
         } else if (!a->h[v] && !b->h[v] && a->h32[v] && b->h32[v]) {
             const uint32_t *x = a->h32[v], *y = b->h32[v];
             if (v == RETOLD_VIEW_CROSS) { KEYS(x, nx, kx); KEYS(y, ny, ky); }

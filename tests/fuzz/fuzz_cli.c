@@ -17,10 +17,11 @@
  * integrates the S-curve for every (b, r) with b r <= k, about 4 ms per
  * call at k = 128 under the sanitizers (250 runs/s).  It is a pure function
  * of (t, k, w), so this target links with -Wl,--wrap=retold_lsh_choose
- * (Makefile.fuzz) and memoises it below: the real function still runs once
+ * (Makefile.fuzz) and memoises it (lsh_memo.h): the real function still runs once
  * for every distinct argument triple.
  */
 #include "cli.h"
+#include "lsh_memo.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,24 +38,6 @@
 
 #define MAXARGS 64
 
-int __real_retold_lsh_choose(double t, unsigned k, double w_fn, unsigned *bands, unsigned *rows);
-
-int __wrap_retold_lsh_choose(double t, unsigned k, double w_fn, unsigned *bands, unsigned *rows)
-{
-    static struct { double t, w; unsigned k, b, r; int rc, used; } memo[4096];
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    size_t slot = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 52 ^ k * 2654435761u ^ (w_fn > 0.5)) % 4096;
-    if (memo[slot].used && memo[slot].t == t && memo[slot].k == k && memo[slot].w == w_fn) {
-        *bands = memo[slot].b;
-        *rows = memo[slot].r;
-        return memo[slot].rc;
-    }
-    int rc = __real_retold_lsh_choose(t, k, w_fn, bands, rows);
-    memo[slot].t = t; memo[slot].w = w_fn; memo[slot].k = k;
-    memo[slot].b = *bands; memo[slot].r = *rows; memo[slot].rc = rc; memo[slot].used = 1;
-    return rc;
-}
 
 /* Standard output and error go to /dev/null while cli_parse runs, and
  * back afterwards (libFuzzer prints its status on stderr).  Sanitizer

@@ -35,8 +35,8 @@
  * tests/fuzz/README.md).
  *
  * retold_params_resolve calls retold_lsh_choose (an S-curve search, ~4 ms
- * under the sanitizers); as in fuzz_cli.c the target links with
- * -Wl,--wrap=retold_lsh_choose and memoises it.
+ * under the sanitizers); as fuzz_cli.c, the target links with
+ * -Wl,--wrap=retold_lsh_choose and memoises it (lsh_memo.h).
  */
 #include "index_format.h"
 #include "retold/error.h"
@@ -44,6 +44,7 @@
 #include "retold/lsh.h"
 #include "retold/minhash.h"
 #include "retold/sketch.h"
+#include "lsh_memo.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -55,24 +56,6 @@
     fprintf(stderr, "fuzz_index: %s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
     abort(); } } while (0)
 
-int __real_retold_lsh_choose(double t, unsigned k, double w_fn, unsigned *bands, unsigned *rows);
-
-int __wrap_retold_lsh_choose(double t, unsigned k, double w_fn, unsigned *bands, unsigned *rows)
-{
-    static struct { double t, w; unsigned k, b, r; int rc, used; } memo[4096];
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    size_t slot = (size_t)((bits * 0x9e3779b97f4a7c15ULL) >> 52 ^ k * 2654435761u ^ (w_fn > 0.5)) % 4096;
-    if (memo[slot].used && memcmp(&memo[slot].t, &t, sizeof t) == 0 && memo[slot].k == k && memo[slot].w == w_fn) {
-        *bands = memo[slot].b;
-        *rows = memo[slot].r;
-        return memo[slot].rc;
-    }
-    int rc = __real_retold_lsh_choose(t, k, w_fn, bands, rows);
-    memo[slot].t = t; memo[slot].w = w_fn; memo[slot].k = k;
-    memo[slot].b = *bands; memo[slot].r = *rows; memo[slot].rc = rc; memo[slot].used = 1;
-    return rc;
-}
 
 static void put_le64(unsigned char *p, uint64_t v)
 {
