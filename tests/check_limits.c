@@ -703,6 +703,43 @@ START_TEST(test_distinct_count_huge)
 }
 END_TEST
 
+/* The distinct count of ordinary documents (two bitmaps, src/sketch.c)
+ * equals the size of the sorted unique set, across sizes and repetition
+ * rates: few repeats, many (a small vocabulary), one word over and over. */
+START_TEST(test_distinct_count_exact)
+{
+    retold_params p;
+    retold_params_default(&p);
+    ck_assert_int_eq(retold_params_resolve(&p, NULL, 0), RETOLD_OK);
+    retold_sketcher *sk = retold_sketcher_new(&p);
+    uint32_t *sig = malloc(p.perms * sizeof *sig);
+    char *text = malloc(40000 * 12 + 1);
+    ck_assert(sk && sig && text);
+    static const size_t sizes[] = { 1, 2, 5, 6, 7, 50, 300, 999, 4000, 40000 };
+    static const unsigned vocab[] = { 1, 2, 3, 7, 50, 1000, 1000000 };
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    for (size_t a = 0; a < sizeof sizes / sizeof *sizes; a++)
+        for (size_t v = 0; v < sizeof vocab / sizeof *vocab; v++) {
+            char *q = text;
+            for (size_t i = 0; i < sizes[a]; i++) {
+                x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                q += sprintf(q, "w%u ", (unsigned)(x % vocab[v]));
+            }
+            retold_sketch_info info;
+            ck_assert_int_eq(retold_sketch(sk, text, (size_t)(q - text), sig, &info), RETOLD_OK);
+            const uint64_t *h;
+            size_t n;
+            ck_assert_int_eq(retold_sketcher_shingles(sk, &h, &n), RETOLD_OK);
+            ck_assert_msg(info.view_shingles[RETOLD_VIEW_SURFACE] == n,
+                          "%zu words, vocabulary %u: count %zu, set %zu", sizes[a], vocab[v],
+                          info.view_shingles[RETOLD_VIEW_SURFACE], n);
+        }
+    retold_sketcher_free(sk);
+    free(sig);
+    free(text);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("limits");
@@ -731,6 +768,7 @@ static Suite *suite(void)
     tcase_add_test(reg, test_json_empty_key_fresh_scratch);
     tcase_add_test(reg, test_index_doc_pieces_overflow);
     tcase_add_test(tc, test_distinct_count_huge);
+    tcase_add_test(tc, test_distinct_count_exact);
     suite_add_tcase(s, reg);
     return s;
 }
