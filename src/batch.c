@@ -627,6 +627,7 @@ static int run_workers(retold_batch *b, shared *sh)
         w->sh = sh;
         w->sk = retold_sketcher_new(&b->p);
         if (w->sk && sh->pass == 1 && b->cms) retold_sketcher_set_filter(w->sk, boilerplate, b);
+        if (w->sk && sh->pass != 1) retold_sketcher_set_sets_only(w->sk, 1);   /* passes 0 and 2: shingles only */
         w->sig = malloc((size_t)CHUNK_DOCS * sw * sizeof *w->sig);
         w->bands = malloc((size_t)CHUNK_DOCS * bw * sizeof *w->bands);
         w->distinct = malloc(CHUNK_DOCS * RETOLD_VIEW_COUNT * sizeof *w->distinct);

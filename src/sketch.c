@@ -47,12 +47,18 @@ struct retold_sketcher {
     uint32_t *ranks[RETOLD_VIEW_COUNT];   /* densification tables (densify.h),
                                              made at the first short document */
     int no_ranks[RETOLD_VIEW_COUNT];      /* making one failed: probe */
+    int sets_only;           /* shingles only: no signature, counts, fingerprint */
 };
 
 void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx)
 {
     s->filter = fn;
     s->filter_ctx = ctx;
+}
+
+void retold_sketcher_set_sets_only(retold_sketcher *s, int on)
+{
+    s->sets_only = on != 0;
 }
 
 void retold_params_default(retold_params *p)
@@ -203,6 +209,10 @@ static int finish_view(retold_sketcher *s, int view, uint32_t *sig, retold_sketc
 {
     viewbuf *b = &s->vb[view];
     b->sorted = 0;
+    if (s->sets_only) {
+        if (info) info->view_shingles[view] = info->view_signed[view] = b->n;
+        return RETOLD_OK;
+    }
     const uint64_t *h = b->h;
     size_t n = b->n;
     if (s->filter) {
@@ -262,7 +272,7 @@ int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
     b->n = s->p.char_ngram
         ? retold_shingle_chars(tok, m, norm, s->p.char_ngram, s->p.seed, b->h, need)
         : retold_shingle_words(tok, m, s->p.ngram, s->p.seed, b->h);
-    uint64_t fingerprint = b->n ? XXH3_64bits(b->h, b->n * sizeof *b->h) : 0;
+    uint64_t fingerprint = b->n && !s->sets_only ? XXH3_64bits(b->h, b->n * sizeof *b->h) : 0;
     if ((rc = finish_view(s, RETOLD_VIEW_SURFACE, sig, info)) != RETOLD_OK) return rc;
 
     /* rewrite and cross: language first */

@@ -195,6 +195,55 @@ START_TEST(test_ranked_densification)
 }
 END_TEST
 
+/* Sets only (the batch's passes 0 and 2): every view's shingles exactly as
+ * the full sketch makes them; the signature buffer is not touched; off
+ * again, the sketcher signs as before. */
+START_TEST(test_sets_only)
+{
+    static const char *texts[] = {
+        "", "one", "Die Stadt Cherson wurde am Freitag von ukrainischen Truppen befreit, sagte der Sprecher.",
+        "Russia announced its withdrawal from Kherson on Wednesday; the retreat across the Dnipro river took two days.",
+    };
+    retold_params p;
+    retold_params_default(&p);
+    p.views = RETOLD_VIEWS_ALL;
+    ck_assert_int_eq(retold_params_resolve(&p, NULL, 0), RETOLD_OK);
+    retold_sketcher *full = retold_sketcher_new(&p), *sets = retold_sketcher_new(&p);
+    ck_assert(full && sets);
+    retold_sketcher_set_sets_only(sets, 1);
+    size_t k = (size_t)p.perms * retold_params_nviews(&p);
+    uint32_t *a = malloc(k * sizeof *a), *b = malloc(k * sizeof *b);
+    ck_assert(a && b);
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        retold_sketch_info fi, si;
+        memset(b, 0xAB, k * sizeof *b);
+        ck_assert_int_eq(retold_sketch(full, texts[t], strlen(texts[t]), a, &fi), RETOLD_OK);
+        ck_assert_int_eq(retold_sketch(sets, texts[t], strlen(texts[t]), b, &si), RETOLD_OK);
+        for (size_t i = 0; i < k; i++) ck_assert_uint_eq(b[i], 0xABABABABu);
+        ck_assert_uint_eq(fi.tokens, si.tokens);
+        ck_assert_str_eq(fi.lang, si.lang);
+        for (int v = 0; v < RETOLD_VIEW_COUNT; v++) {
+            const uint64_t *h1, *h2;
+            size_t n1, n2;
+            ck_assert_int_eq(retold_sketcher_view_shingles(full, v, &h1, &n1), RETOLD_OK);
+            ck_assert_int_eq(retold_sketcher_view_shingles(sets, v, &h2, &n2), RETOLD_OK);
+            ck_assert_uint_eq(n1, n2);
+            ck_assert_uint_eq(n1, fi.view_shingles[v]);
+            ck_assert(n1 == 0 || memcmp(h1, h2, n1 * sizeof *h1) == 0);
+        }
+        ck_assert(retold_sketch(sets, texts[t], strlen(texts[t]), NULL, NULL) == RETOLD_OK);
+    }
+    retold_sketcher_set_sets_only(sets, 0);
+    ck_assert_int_eq(retold_sketch(sets, texts[3], strlen(texts[3]), b, NULL), RETOLD_OK);
+    ck_assert_int_eq(retold_sketch(full, texts[3], strlen(texts[3]), a, NULL), RETOLD_OK);
+    ck_assert(memcmp(a, b, k * sizeof *a) == 0);
+    retold_sketcher_free(full);
+    retold_sketcher_free(sets);
+    free(a);
+    free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("minhash");
@@ -209,6 +258,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_oracle_small_sets);
     tcase_add_test(tc, test_signature_properties);
     tcase_add_test(tc, test_ranked_densification);
+    tcase_add_test(tc, test_sets_only);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -93,6 +93,14 @@ int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
 typedef int (*retold_shingle_filter)(void *ctx, int view, uint64_t h);
 void retold_sketcher_set_filter(retold_sketcher *s, retold_shingle_filter fn, void *ctx);
 
+/* Sets only (on != 0): retold_sketch and retold_sketch_lang make every
+ * view's shingle hashes (for retold_sketcher_view_hashes and _shingles)
+ * and skip the MinHash signatures, the distinct counts and the fingerprint
+ * (sig is not written and may be NULL; info has tokens, invalid and lang,
+ * and the shingle counts with repeats).  For a second pass that needs only
+ * the exact sets.  on = 0 restores the full sketch. */
+void retold_sketcher_set_sets_only(retold_sketcher *s, int on);
+
 /* The sorted distinct shingle hashes of the last document sketched.  Owned
  * by the sketcher, valid until its next call. */
 int retold_sketcher_shingles(retold_sketcher *s, const uint64_t **h, size_t *n);
