@@ -119,6 +119,78 @@ static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
 }
 #endif
 
+#if defined(__SSE2__)
+#include <stddef.h>
+_Static_assert(offsetof(retold_token, end) == offsetof(retold_token, start) + 4 &&
+               offsetof(retold_token, norm_len) == offsetof(retold_token, norm) + 4 &&
+               offsetof(retold_token, reserved) == offsetof(retold_token, flags) + 4 &&
+               offsetof(retold_token, norm) == offsetof(retold_token, start) + 8,
+               "ascii_words stores token fields in pairs (little-endian x86)");
+
+/* The common case in a function of its own, so that its state stays in
+ * registers: ASCII words of fewer than 16 bytes, each with a letter and
+ * followed by ASCII, pushed as whole tokens; after a word and one space the
+ * next word goes straight on.  Starts at t[p], the first byte of a word
+ * (word_fold[t[p]] != 0), outside any word or dense run, with room in the
+ * norm buffer for the rest of the text and 16 bytes more.  Stops at the
+ * first word it cannot push whole (a longer one, digits only, one followed
+ * by a byte >= 0x80 that may continue it, the last 16 bytes of the text, a
+ * full token array) and returns where that word starts (*at_word = 1), or
+ * after the last word pushed and its space (*at_word = 0).  flags: the
+ * quote and sentence flags of the first word (the sentence flag goes after
+ * it).  Returns the position; *pushed counts the words. */
+static size_t ascii_words(retold_tokenizer *tk, const unsigned char *t, size_t len, size_t p,
+                          uint32_t qflag, uint32_t sent, size_t *pushed, int *at_word)
+{
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
+    const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
+    retold_token *const tokv = tk->tok;
+    const size_t ntok0 = tk->ntok, captok = tk->captok;
+    size_t ntok = ntok0, nnorm = tk->nnorm;
+    char *const norm = tk->norm;
+    int at = 1;
+    while (p + 16 <= len && ntok < captok) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
+        __m128i lo = _mm_or_si128(v, case_bit);
+        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmpgt_epi8(z1, lo));
+        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmpgt_epi8(d9, v));
+        unsigned am = (unsigned)_mm_movemask_epi8(alpha);
+        unsigned m = am | (unsigned)_mm_movemask_epi8(digit);
+        unsigned run = (unsigned)__builtin_ctz(~m | 0x10000u);
+        if (run == 16 || !(am & ((1u << run) - 1))) break;     /* long, or digits only */
+        size_t q = p + run;                                    /* < len */
+        unsigned c = t[q];
+        if (c >= 0x80) break;
+        _mm_storeu_si128((__m128i *)(void *)(norm + nnorm), _mm_or_si128(v, _mm_and_si128(alpha, case_bit)));
+        retold_token *x = &tokv[ntok++];
+        x->hash = 0;                    /* hashed at the end */
+        /* start, end | norm, norm_len | flags, reserved: three 8-byte
+         * stores (gcc builds the four 32-bit fields in an SSE register) */
+        uint64_t se = (uint64_t)(uint32_t)p | (uint64_t)(uint32_t)q << 32;
+        uint64_t nl = (uint64_t)(uint32_t)nnorm | (uint64_t)run << 32;
+        uint64_t fr = qflag | sent | ((unsigned)t[p] - 'A' < 26u ? RETOLD_TOK_UPPER : 0);
+        memcpy(&x->start, &se, 8);
+        memcpy(&x->norm, &nl, 8);
+        memcpy(&x->flags, &fr, 8);
+        sent = 0;
+        nnorm += run;
+        if (c == ' ' && q + 1 < len && word_fold[t[q + 1]]) {
+            p = q + 1;
+            continue;
+        }
+        p = q + (c == ' ');
+        at = 0;
+        break;
+    }
+    tk->ntok = ntok;
+    tk->nnorm = nnorm;
+    *pushed = ntok - ntok0;
+    *at_word = at;
+    return p;
+}
+#endif
+
 /* Scanner state for one document. */
 typedef struct scan {
     retold_tokenizer *tk;
@@ -385,6 +457,17 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 /* room for the rest of the text: one byte per ASCII byte,
                  * and the 16 the block loop may write past a word */
                 if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
+#if defined(__SSE2__)
+                if (!s.in_word) {
+                    size_t pushed;
+                    int at_word;
+                    p = ascii_words(tk, t, len, p, s.quoted ? RETOLD_TOK_QUOTED : 0,
+                                    s.sent_pending ? RETOLD_TOK_SENT : 0, &pushed, &at_word);
+                    if (pushed) s.sent_pending = s.newline_seen = 0;
+                    if (!at_word) goto next;
+                    b = t[p];
+                }
+#endif
                 const int fresh = !s.in_word;
                 uint32_t qflag = s.quoted ? RETOLD_TOK_QUOTED : 0;
                 for (;;) {
@@ -492,10 +575,11 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
     /* Hash the tokens in a loop of their own: no branch of the scanner
      * between them, so the CPU overlaps consecutive hashes. */
     const char *norm = tk->norm;
-    for (size_t i = 0; i < tk->ntok; i++) {
-        retold_token *x = &tk->tok[i];
-        x->hash = retold__hash_short(norm + x->norm, x->norm_len, tk->seed);
-    }
+    retold_token *const tokv = tk->tok;
+    const size_t ntok = tk->ntok;          /* locals: a uint64_t store may alias tk->ntok */
+    const uint64_t seed = tk->seed;
+    for (size_t i = 0; i < ntok; i++)
+        tokv[i].hash = retold__hash_short(norm + tokv[i].norm, tokv[i].norm_len, seed);
     *tokens = tk->tok;
     *count = tk->ntok;
     return RETOLD_OK;

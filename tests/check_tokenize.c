@@ -171,7 +171,11 @@ START_TEST(test_fastpath_random)
         "\xff", "\xe2\x82", "123", "4,567", "1 000", "ﬁ", "\xcc\x81", "Ä", "ภ", "ไ",
         /* long ASCII runs: the 16-byte word loop, its block edges, tails */
         "abcdefghijklmno", "ABCDEFGHIJKLMNOPQ", "0123456789012345", "x9Y8z7W6v5U4t3S2r1",
-        "Internationalisation", "@[`{", "a b c d e f g h " };
+        "Internationalisation", "@[`{", "a b c d e f g h ",
+        /* runs of short words (ascii_words): sentence and quote flags,
+         * words ending in digits, a mark or a non-ASCII letter after one */
+        "The quick brown fox ", "jumps over the lazy dog. ", "ab12 ", "12ab ", "abc\xcc\x81 ",
+        "naïve ", "Dnipro\xc2\xa0river " };
     uint64_t seed = 1;
     char buf[4096];
     for (int iter = 0; iter < 3000; iter++) {
