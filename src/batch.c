@@ -850,7 +850,8 @@ int retold_batch_run(retold_batch *b, const char *const *inputs, size_t n,
         size_t x = (size_t)(cand[i] >> 32), y = (size_t)(uint32_t)cand[i];
         double e = retold_minhash_jaccard(b->sig + x * sw, b->sig + y * sw, k);
         est[i] = (float)e;
-        int d = retold__verify_decide(&b->p, b->o.verify, e);
+        int d = retold__verify_decide(&b->p, b->o.verify, e, b->distinct[x * RETOLD_VIEW_COUNT],
+                                      b->distinct[y * RETOLD_VIEW_COUNT]);
         decide[i] = (uint8_t)d;
         nexact += d == RETOLD__EXACT;
         nkeep += d != RETOLD__DROP;

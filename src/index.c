@@ -1328,7 +1328,7 @@ static int query_sketched(retold_index *ix, MDB_txn *txn, sketched *q, const ret
         if (d.flags & RETOLD__DOC_EMPTY) continue;
         retold__ix_sig_get(&d, ix->csig);
         double e = retold_minhash_jaccard(q->sig, ix->csig, k);
-        int dec = retold__verify_decide(&ix->p, o->verify, e);
+        int dec = retold__verify_decide(&ix->p, o->verify, e, q->distinct[0], d.distinct[0]);
         if (dec == RETOLD__DROP) continue;
         retold__doc cd = { .lang = d.lang_used, .fingerprint = d.fingerprint, .distinct = d.distinct[0] };
         char lang_used[RETOLD_LANG_LEN];

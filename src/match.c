@@ -56,10 +56,20 @@ int retold__fp_sets(const retold_params *p, retold_sketcher *sk, uint64_t **buf,
     return RETOLD_OK;
 }
 
-int retold__verify_decide(const retold_params *p, int verify, double e)
+int retold__verify_decide(const retold_params *p, int verify, double e,
+                          uint32_t na, uint32_t nb)
 {
     if (retold_params_nviews(p) > 1) return RETOLD__EXACT;
-    double t = p->threshold, sigma = sqrt(t * (1.0 - t) / p->perms), lo = t - 3 * sigma, hi = t + 3 * sigma;
+    double t = p->threshold;
+    /* The size bound.  The exact check compares 32-bit fingerprints
+     * (match.h), and shingles of the larger document that share one shrink
+     * its set: ~max^2 / 2^33 of them are expected (1e-4 for a news article,
+     * 1.2 at 10^5 shingles).  Allow eight times that and two more, so the
+     * bound never drops a pair the exact check would keep. */
+    uint32_t mn = na < nb ? na : nb, mx = na < nb ? nb : na;
+    double slack = 2.0 + (double)mx * (double)mx / 1073741824.0;
+    if ((double)mn < t * ((double)mx - slack)) return RETOLD__DROP;
+    double sigma = sqrt(t * (1.0 - t) / p->perms), lo = t - 3 * sigma, hi = t + 3 * sigma;
     switch (verify) {
     case RETOLD_VERIFY_ESTIMATE: return e >= t ? RETOLD__KEEP : RETOLD__DROP;
     case RETOLD_VERIFY_EXACT: return e >= lo ? RETOLD__EXACT : RETOLD__DROP;

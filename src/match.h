@@ -1,7 +1,9 @@
 /* match.h - private: the verification of one candidate pair, shared by the
  * batch (batch.c) and the standing index (index.c) so both give the same
  * answers.  The rule (batch.h has it in full):
- *   surface-only runs decide from the signature estimate J^ with an exact
+ *   surface-only runs drop a pair whose sizes bound J below t
+ *   (J <= min/max of the distinct counts), then decide from the signature
+ *   estimate J^ with an exact
  *   check only within 3 sigma of the threshold t (sigma = sqrt(t(1-t)/k))
  *   in AUTO mode, every J^ >= t - 3 sigma in EXACT mode, none in ESTIMATE
  *   mode; then only J >= t is a pair (duplicate when the fingerprints
@@ -50,8 +52,14 @@ typedef struct retold__doc {
 } retold__doc;
 
 /* RETOLD__DROP, _KEEP (the estimate suffices) or _EXACT for a candidate
- * whose surface signatures agree in a fraction est of their bins. */
-int retold__verify_decide(const retold_params *p, int verify, double est);
+ * whose surface signatures agree in a fraction est of their bins, between
+ * documents of na and nb distinct surface shingles.  The sizes bound the
+ * Jaccard: J <= min(na, nb) / max(na, nb), so a surface-only run drops a
+ * pair whose bound is below t without reading it again (a trimmed copy
+ * of less than t of the original: no exact check, and no false pair from
+ * a lucky estimate). */
+int retold__verify_decide(const retold_params *p, int verify, double est,
+                          uint32_t na, uint32_t nb);
 
 /* Verify candidate (x, y) with decision d and estimate est: fills every
  * score field and the relation of *pr (not a, b) and returns 1 if the pair

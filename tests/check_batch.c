@@ -3,6 +3,7 @@
  * duplicate ids, empty documents. */
 #include "testutil.h"
 #include "retold.h"
+#include "match.h"
 
 #include <unistd.h>
 
@@ -318,6 +319,41 @@ START_TEST(test_boilerplate)
 }
 END_TEST
 
+/* The decision rule (match.h): the 3-sigma band of AUTO, and the size
+ * bound J <= min/max that drops a pair below t whatever its estimate (with
+ * slack for 32-bit fingerprint collisions in very large documents). */
+START_TEST(test_verify_decide)
+{
+    retold_params p;
+    retold_params_default(&p);
+    ck_assert_int_eq(retold_params_resolve(&p, NULL, 0), RETOLD_OK);   /* t 0.8, k 128 */
+    /* sigma = 0.0354: the band is [0.694, 0.906] */
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.95, 500, 500), RETOLD__KEEP);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.85, 500, 480), RETOLD__EXACT);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.69, 500, 500), RETOLD__DROP);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_EXACT, 0.95, 500, 500), RETOLD__EXACT);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_ESTIMATE, 0.80, 500, 500), RETOLD__KEEP);
+    /* sizes 500 and 390: J <= 0.78 < t, in every mode and at any estimate */
+    for (int v = RETOLD_VERIFY_AUTO; v <= RETOLD_VERIFY_ESTIMATE; v++) {
+        ck_assert_int_eq(retold__verify_decide(&p, v, 1.0, 500, 390), RETOLD__DROP);
+        ck_assert_int_eq(retold__verify_decide(&p, v, 1.0, 390, 500), RETOLD__DROP);
+    }
+    /* 500 and 402: 0.804 >= t, the estimate decides */
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 1.0, 500, 402), RETOLD__KEEP);
+    /* 400 / 500 exactly t, less the slack of two: kept for the exact check */
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.85, 500, 399), RETOLD__EXACT);
+    /* a million shingles: ~930 of slack (8 x 1e12 / 2^33 + 2) */
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.85, 1000000, 799300), RETOLD__EXACT);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.85, 1000000, 799000), RETOLD__DROP);
+    /* empty documents never reach here, but must not divide by zero */
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.0, 0, 0), RETOLD__DROP);
+    /* more than one view: every candidate is checked exactly, sizes or not */
+    p.views = RETOLD_VIEWS_ALL;
+    ck_assert_int_eq(retold_params_resolve(&p, NULL, 0), RETOLD_OK);
+    ck_assert_int_eq(retold__verify_decide(&p, RETOLD_VERIFY_AUTO, 0.1, 500, 100), RETOLD__EXACT);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("batch");
@@ -325,6 +361,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_planted_recall_precision);
+    tcase_add_test(tc, test_verify_decide);
     tcase_add_test(tc, test_threads_identical);
     tcase_add_test(tc, test_clusters_and_modes);
     tcase_add_test(tc, test_against);

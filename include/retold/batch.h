@@ -4,7 +4,9 @@
  *
  *   pass 1   reader -> sketch (N threads; documents keep input order)
  *   LSH      band hashes sorted per band -> candidate pairs
- *   verify   estimate J = matches / k for every candidate; then, by mode:
+ *   verify   drop a candidate whose distinct shingle counts alone put J
+ *            below t (J <= min / max; surface-only runs, every mode);
+ *            estimate J = matches / k for every other one; then, by mode:
  *              ESTIMATE  keep est >= t
  *              AUTO      keep est >= t + 3 sigma, drop est < t - 3 sigma,
  *                        compute the exact value in between
