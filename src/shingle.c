@@ -56,7 +56,7 @@ size_t retold_shingle_chars(const retold_token *tokens, size_t m, const char *no
     char *joined = malloc(bytes);
     size_t *starts = malloc((bytes + 1) * sizeof *starts);
     size_t count = 0;
-    if (!joined || !starts) goto out;
+    if (!joined || !starts) { count = RETOLD_SHINGLE_NOMEM; goto out; }
     size_t len = 0, ncp = 0;
     for (size_t i = 0; i < m; i++) {
         if (i) joined[len++] = ' ';

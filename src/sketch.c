@@ -268,10 +268,15 @@ int retold_sketch_lang(retold_sketcher *s, const char *text, size_t len,
     size_t need = s->p.char_ngram
         ? retold_shingle_chars(tok, m, norm, s->p.char_ngram, s->p.seed, NULL, 0)
         : m;                                   /* word shingles use m slots */
+    if (need == RETOLD_SHINGLE_NOMEM) return RETOLD_NOMEM;
     if ((rc = vb_reserve(b, need)) != RETOLD_OK) return rc;
     b->n = s->p.char_ngram
         ? retold_shingle_chars(tok, m, norm, s->p.char_ngram, s->p.seed, b->h, need)
         : retold_shingle_words(tok, m, s->p.ngram, s->p.seed, b->h);
+    if (b->n == RETOLD_SHINGLE_NOMEM) {
+        b->n = 0;
+        return RETOLD_NOMEM;
+    }
     uint64_t fingerprint = b->n && !s->sets_only ? XXH3_64bits(b->h, b->n * sizeof *b->h) : 0;
     if ((rc = finish_view(s, RETOLD_VIEW_SURFACE, sig, info)) != RETOLD_OK) return rc;
 

@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -740,6 +742,60 @@ START_TEST(test_distinct_count_exact)
 }
 END_TEST
 
+/* Character shingles join the text in buffers of their own; when those
+ * cannot be had, the sketch says RETOLD_NOMEM (it used to sign the
+ * document as empty).  In a child with an address-space limit just above
+ * what the tokeniser needs; not under AddressSanitizer, whose shadow
+ * memory does not fit any such limit. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TU_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TU_ASAN 1
+#endif
+#endif
+START_TEST(test_char_shingles_nomem)
+{
+#ifdef TU_ASAN
+    return;
+#endif
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        const size_t words = 24000, wl = 999;          /* 24 MB of 1,000-byte words */
+        char *text = malloc(words * (wl + 1));
+        if (!text) _exit(10);
+        for (size_t i = 0; i < words; i++) {
+            memset(text + i * (wl + 1), 'a' + (int)(i % 26), wl);
+            text[i * (wl + 1) + wl] = ' ';
+        }
+        retold_params p;
+        retold_params_default(&p);
+        p.char_ngram = 5;
+        if (retold_params_resolve(&p, NULL, 0) != RETOLD_OK) _exit(11);
+        retold_sketcher *sk = retold_sketcher_new(&p);
+        uint32_t *sig = malloc(p.perms * sizeof *sig);
+        if (!sk || !sig) _exit(12);
+        /* the tokeniser's buffers first, at full size, on a short text */
+        if (retold_sketch(sk, "warm up", 7, sig, NULL) != RETOLD_OK) _exit(13);
+        FILE *f = fopen("/proc/self/statm", "r");
+        unsigned long pages = 0;
+        if (!f || fscanf(f, "%lu", &pages) != 1) _exit(14);
+        fclose(f);
+        /* room for the tokeniser (text-sized norm buffer, 24k tokens) but
+         * not for 24 M code point offsets (192 MB) */
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)120 << 20);
+        if (setrlimit(RLIMIT_AS, &rl) != 0) _exit(15);
+        int rc = retold_sketch(sk, text, words * (wl + 1), sig, NULL);
+        _exit(rc == RETOLD_NOMEM ? 0 : 20 + (rc < 0 ? -rc : rc));
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d", status);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("limits");
@@ -769,6 +825,7 @@ static Suite *suite(void)
     tcase_add_test(reg, test_index_doc_pieces_overflow);
     tcase_add_test(tc, test_distinct_count_huge);
     tcase_add_test(tc, test_distinct_count_exact);
+    tcase_add_test(tc, test_char_shingles_nomem);
     suite_add_tcase(s, reg);
     return s;
 }

@@ -36,7 +36,9 @@ size_t retold_shingle_words(const retold_token *tokens, size_t m, unsigned n,
  * joined by single spaces.  `norm` is retold_tokenizer_norm().  Writes at
  * most `cap` hashes and returns how many there are in all (so a caller can
  * size out[] with a first call of cap 0).  A text shorter than n gives one
- * shingle over all of it. */
+ * shingle over all of it.  Out of memory (it joins the text in a buffer of
+ * its own): returns RETOLD_SHINGLE_NOMEM. */
+#define RETOLD_SHINGLE_NOMEM ((size_t)-1)
 size_t retold_shingle_chars(const retold_token *tokens, size_t m, const char *norm,
                             unsigned n, uint64_t seed, uint64_t *out, size_t cap);
 
