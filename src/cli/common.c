@@ -3,10 +3,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *cli_prog = "retold";
 size_t cli_memory_limit;
@@ -415,12 +419,85 @@ int cli_run_batch(cli_opts *o, retold_batch **out)
     return -1;
 }
 
+/* Output to a file goes to PATH.retold-XXXXXX in its directory first and
+ * is renamed over PATH when it is complete, so a run that fails (full
+ * disk, bad input, interrupted) leaves PATH as it was, and a command may
+ * write over one of its own inputs.  Devices, FIFOs, symbolic links, files
+ * with other hard links and directories without write permission are
+ * written in place, as before. */
+static char *out_tmp;                  /* the temporary file, while open */
+static FILE *out_tmp_f;
+static volatile sig_atomic_t out_tmp_live;
+
+static void out_unlink(void)
+{
+    if (out_tmp_live) unlink(out_tmp);
+    out_tmp_live = 0;
+}
+
+static void out_on_signal(int sig)
+{
+    out_unlink();                      /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 FILE *cli_open_output(const char *path)
 {
     if (!path || !strcmp(path, "-")) return stdout;
+    struct stat st;
+    int exists = lstat(path, &st) == 0;
+    if (!out_tmp && (!exists || (S_ISREG(st.st_mode) && st.st_nlink == 1))) {
+        size_t n = strlen(path);
+        char *tmp = malloc(n + sizeof ".retold-XXXXXX");
+        int fd = -1;
+        if (tmp) {
+            memcpy(tmp, path, n);
+            memcpy(tmp + n, ".retold-XXXXXX", sizeof ".retold-XXXXXX");
+            fd = mkstemp(tmp);
+        }
+        FILE *f = NULL;
+        if (fd >= 0) {
+            mode_t um = umask(0);
+            umask(um);
+            if (fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~um) != 0 || !(f = fdopen(fd, "w"))) {
+                close(fd);
+                unlink(tmp);
+            }
+        }
+        if (f) {
+            static int hooked;
+            out_tmp = tmp;
+            out_tmp_f = f;
+            out_tmp_live = 1;
+            if (!hooked) {
+                hooked = 1;
+                atexit(out_unlink);
+                static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+                for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+                    struct sigaction sa, old;
+                    memset(&sa, 0, sizeof sa);
+                    sa.sa_handler = out_on_signal;
+                    sigemptyset(&sa.sa_mask);
+                    if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+                        sigaction(sigs[i], &sa, NULL);
+                }
+            }
+            return f;
+        }
+        free(tmp);                     /* no temporary file here: write in place */
+    }
     FILE *f = fopen(path, "w");
     if (!f) fprintf(stderr, "%s: %s: %s\n", cli_prog, path, strerror(errno));
     return f;
+}
+
+/* Is standard output a pipe whose reader has gone?  (errno may no longer
+ * say EPIPE when the failed write was long before the close.) */
+static int stdout_reader_gone(void)
+{
+    struct pollfd pf = { .fd = STDOUT_FILENO, .events = 0, .revents = 0 };
+    return poll(&pf, 1, 0) == 1 && (pf.revents & POLLERR);
 }
 
 int cli_close_output(FILE *f, const char *path)
@@ -428,9 +505,29 @@ int cli_close_output(FILE *f, const char *path)
     int bad = ferror(f);
     int e = errno;
     if (fflush(f) != 0) { bad = 1; e = errno; }
+    if (f == stdout && bad && (e == EPIPE || stdout_reader_gone())) {
+        /* The reader went away (`| head`) and SIGPIPE is ignored: leave as
+         * if it were not, quietly (git does the same). */
+        signal(SIGPIPE, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGPIPE);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(SIGPIPE);
+        _exit(128 + SIGPIPE);
+    }
+    int tmp = out_tmp_live && f == out_tmp_f;
     if (f != stdout && fclose(f) != 0) { bad = 1; e = errno; }
+    if (tmp && !bad && rename(out_tmp, path) != 0) { bad = 1; e = errno; }
+    if (tmp) {
+        out_unlink();
+        free(out_tmp);
+        out_tmp = NULL;
+        out_tmp_f = NULL;
+    }
     if (bad) {
-        fprintf(stderr, "%s: writing %s: %s\n", cli_prog, path && strcmp(path, "-") ? path : "standard output", strerror(e));
+        fprintf(stderr, "%s: writing %s: %s%s\n", cli_prog, path && strcmp(path, "-") ? path : "standard output",
+                strerror(e), tmp ? " (the file was left as it was)" : "");
         return EXIT_FAILURE_INTERNAL;
     }
     return EXIT_OK;
