@@ -12,6 +12,7 @@
 #include "retold/error.h"
 #include "unicode.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hash.h"
@@ -71,29 +72,37 @@ size_t retold_tokenizer_invalid(const retold_tokenizer *tk) { return tk->invalid
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-/* The word loop on 16 bytes at once (SSE2, part of every x86-64): classify
- * each byte as ASCII letter or digit, fold letters to lower case, store all
- * 16 and advance by the length of the run of word bytes.  Reads only inside
- * t[0..len); writes up to 16 bytes past the run (grow_norm reserves them).
- * Returns 1 when the run ended inside a block (the word is complete), 0
- * when fewer than 16 bytes were left: the byte loop finishes the word. */
+/* Classify 16 bytes (SSE2, part of every x86-64): *alpha_mask gets a bit
+ * for each ASCII letter, *word_mask one for each letter or digit; returns
+ * the bytes with the letters folded to lower case.  Bytes >= 0x80 are
+ * negative as signed: never in either range. */
+static inline __m128i ascii_block(__m128i v, unsigned *alpha_mask, unsigned *word_mask)
+{
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i lo = _mm_or_si128(v, case_bit);
+    const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, _mm_set1_epi8('a' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), lo));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), v));
+    *alpha_mask = (unsigned)_mm_movemask_epi8(alpha);
+    *word_mask = *alpha_mask | (unsigned)_mm_movemask_epi8(digit);
+    return _mm_or_si128(v, _mm_and_si128(alpha, case_bit));
+}
+
+/* The word loop on 16 bytes at once: fold, store all 16 and advance by the
+ * length of the run of word bytes.  Reads only inside t[0..len); writes up
+ * to 16 bytes past the run (grow_norm reserves them).  Returns 1 when the
+ * run ended inside a block (the word is complete), 0 when fewer than 16
+ * bytes were left: the byte loop finishes the word. */
 static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
                            char **wp, unsigned *letters)
 {
     size_t q = *qp;
     char *w = *wp;
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
-    const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
     while (q + 16 <= len) {
-        /* bytes >= 0x80 are negative as signed: never in either range */
+        unsigned am, m;
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + q));
-        __m128i lo = _mm_or_si128(v, case_bit);
-        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmpgt_epi8(z1, lo));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmpgt_epi8(d9, v));
-        _mm_storeu_si128((__m128i *)(void *)w, _mm_or_si128(v, _mm_and_si128(alpha, case_bit)));
-        unsigned am = (unsigned)_mm_movemask_epi8(alpha);
-        unsigned m = am | (unsigned)_mm_movemask_epi8(digit);
+        _mm_storeu_si128((__m128i *)(void *)w, ascii_block(v, &am, &m));
         if (m == 0xFFFFu) {
             *letters |= am;
             q += 16;
@@ -110,17 +119,7 @@ static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
     *wp = w;
     return 0;
 }
-#else
-static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
-                           char **wp, unsigned *letters)
-{
-    (void)t; (void)len; (void)qp; (void)wp; (void)letters;
-    return 0;
-}
-#endif
 
-#if defined(__SSE2__)
-#include <stddef.h>
 _Static_assert(offsetof(retold_token, end) == offsetof(retold_token, start) + 4 &&
                offsetof(retold_token, norm_len) == offsetof(retold_token, norm) + 4 &&
                offsetof(retold_token, reserved) == offsetof(retold_token, flags) + 4 &&
@@ -142,27 +141,20 @@ _Static_assert(offsetof(retold_token, end) == offsetof(retold_token, start) + 4 
 static size_t ascii_words(retold_tokenizer *tk, const unsigned char *t, size_t len, size_t p,
                           uint32_t qflag, uint32_t sent, size_t *pushed, int *at_word)
 {
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1);
-    const __m128i d0 = _mm_set1_epi8('0' - 1), d9 = _mm_set1_epi8('9' + 1);
     retold_token *const tokv = tk->tok;
     const size_t ntok0 = tk->ntok, captok = tk->captok;
     size_t ntok = ntok0, nnorm = tk->nnorm;
     char *const norm = tk->norm;
     int at = 1;
     while (p + 16 <= len && ntok < captok) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p));
-        __m128i lo = _mm_or_si128(v, case_bit);
-        __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lo, a1), _mm_cmpgt_epi8(z1, lo));
-        __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d0), _mm_cmpgt_epi8(d9, v));
-        unsigned am = (unsigned)_mm_movemask_epi8(alpha);
-        unsigned m = am | (unsigned)_mm_movemask_epi8(digit);
+        unsigned am, m;
+        __m128i f = ascii_block(_mm_loadu_si128((const __m128i *)(const void *)(t + p)), &am, &m);
         unsigned run = (unsigned)__builtin_ctz(~m | 0x10000u);
         if (run == 16 || !(am & ((1u << run) - 1))) break;     /* long, or digits only */
         size_t q = p + run;                                    /* < len */
         unsigned c = t[q];
         if (c >= 0x80) break;
-        _mm_storeu_si128((__m128i *)(void *)(norm + nnorm), _mm_or_si128(v, _mm_and_si128(alpha, case_bit)));
+        _mm_storeu_si128((__m128i *)(void *)(norm + nnorm), f);
         retold_token *x = &tokv[ntok++];
         x->hash = 0;                    /* hashed at the end */
         /* start, end | norm, norm_len | flags, reserved: three 8-byte
@@ -188,6 +180,13 @@ static size_t ascii_words(retold_tokenizer *tk, const unsigned char *t, size_t l
     *pushed = ntok - ntok0;
     *at_word = at;
     return p;
+}
+#else
+static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
+                           char **wp, unsigned *letters)
+{
+    (void)t; (void)len; (void)qp; (void)wp; (void)letters;
+    return 0;
 }
 #endif
 
