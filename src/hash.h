@@ -35,6 +35,37 @@ static inline __attribute__((always_inline)) uint64_t retold__hash_short(const v
     return XXH3_64bits_withSeed(p, n, seed);
 }
 
+/* The three short classes of XXH3 separately, for callers that sort their
+ * inputs by length class first (the branch on the length is then taken the
+ * same way for a whole run).  = XXH3_64bits_withSeed(p, n, seed) for n in
+ * 1..3, 4..8 and 9..16 respectively. */
+static inline __attribute__((always_inline)) uint64_t retold__hash_1to3(const void *p, size_t n, uint64_t seed)
+{
+#if RETOLD__XXH3_PARTS
+    return XXH3_len_1to3_64b((const xxh_u8 *)p, n, XXH3_kSecret, seed);
+#else
+    return XXH3_64bits_withSeed(p, n, seed);
+#endif
+}
+
+static inline __attribute__((always_inline)) uint64_t retold__hash_4to8(const void *p, size_t n, uint64_t seed)
+{
+#if RETOLD__XXH3_PARTS
+    return XXH3_len_4to8_64b((const xxh_u8 *)p, n, XXH3_kSecret, seed);
+#else
+    return XXH3_64bits_withSeed(p, n, seed);
+#endif
+}
+
+static inline __attribute__((always_inline)) uint64_t retold__hash_9to16(const void *p, size_t n, uint64_t seed)
+{
+#if RETOLD__XXH3_PARTS
+    return XXH3_len_9to16_64b((const xxh_u8 *)p, n, XXH3_kSecret, seed);
+#else
+    return XXH3_64bits_withSeed(p, n, seed);
+#endif
+}
+
 /* = XXH3_64bits_withSeed(p, 40, seed) */
 static inline __attribute__((always_inline)) uint64_t retold__hash_40(const void *p, uint64_t seed)
 {

@@ -24,6 +24,8 @@ struct retold_tokenizer {
     size_t ntok, captok;
     char *norm;
     size_t nnorm, capnorm;
+    uint32_t *order;            /* token indices by hash length class */
+    size_t caporder;
     size_t invalid;
 };
 
@@ -34,6 +36,10 @@ static unsigned char word_fold[256];  /* folded byte of an ASCII letter or
                                          digit; 0 for anything else, and for
                                          every byte >= 0x80 */
 static unsigned char is_letter[256];
+/* What a byte between words does to the scanner state (process() for a
+ * separator outside a word, in short); ' ' and word bytes never need it. */
+enum { GAP_NONE, GAP_SEP, GAP_STOP, GAP_DQUOTE, GAP_LF };
+static unsigned char gap_act[128];
 static int ascii_ready;
 
 static void ascii_init(void)
@@ -45,6 +51,11 @@ static void ascii_init(void)
         int cl = ascii_class[c];
         word_fold[c] = (unsigned char)((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) ? ascii_fold[c] : 0);
         is_letter[c] = cl == RETOLD__C_LETTER;
+        gap_act[c] = cl == RETOLD__C_SPACE ? GAP_NONE
+                   : cl == RETOLD__C_NEWLINE ? (c == '\n' ? GAP_LF : GAP_NONE)   /* CR: nothing */
+                   : cl == RETOLD__C_DQUOTE ? GAP_DQUOTE
+                   : cl == RETOLD__C_STOP ? GAP_STOP
+                   : GAP_SEP;                                  /* SEP, DASH, SQUOTE */
     }
     __atomic_store_n(&ascii_ready, 1, __ATOMIC_RELEASE);
 }
@@ -64,6 +75,7 @@ void retold_tokenizer_free(retold_tokenizer *tk)
     if (!tk) return;
     free(tk->tok);
     free(tk->norm);
+    free(tk->order);
     free(tk);
 }
 
@@ -120,67 +132,6 @@ static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
     return 0;
 }
 
-_Static_assert(offsetof(retold_token, end) == offsetof(retold_token, start) + 4 &&
-               offsetof(retold_token, norm_len) == offsetof(retold_token, norm) + 4 &&
-               offsetof(retold_token, reserved) == offsetof(retold_token, flags) + 4 &&
-               offsetof(retold_token, norm) == offsetof(retold_token, start) + 8,
-               "ascii_words stores token fields in pairs (little-endian x86)");
-
-/* The common case in a function of its own, so that its state stays in
- * registers: ASCII words of fewer than 16 bytes, each with a letter and
- * followed by ASCII, pushed as whole tokens; after a word and one space the
- * next word goes straight on.  Starts at t[p], the first byte of a word
- * (word_fold[t[p]] != 0), outside any word or dense run, with room in the
- * norm buffer for the rest of the text and 16 bytes more.  Stops at the
- * first word it cannot push whole (a longer one, digits only, one followed
- * by a byte >= 0x80 that may continue it, the last 16 bytes of the text, a
- * full token array) and returns where that word starts (*at_word = 1), or
- * after the last word pushed and its space (*at_word = 0).  flags: the
- * quote and sentence flags of the first word (the sentence flag goes after
- * it).  Returns the position; *pushed counts the words. */
-static size_t ascii_words(retold_tokenizer *tk, const unsigned char *t, size_t len, size_t p,
-                          uint32_t qflag, uint32_t sent, size_t *pushed, int *at_word)
-{
-    retold_token *const tokv = tk->tok;
-    const size_t ntok0 = tk->ntok, captok = tk->captok;
-    size_t ntok = ntok0, nnorm = tk->nnorm;
-    char *const norm = tk->norm;
-    int at = 1;
-    while (p + 16 <= len && ntok < captok) {
-        unsigned am, m;
-        __m128i f = ascii_block(_mm_loadu_si128((const __m128i *)(const void *)(t + p)), &am, &m);
-        unsigned run = (unsigned)__builtin_ctz(~m | 0x10000u);
-        if (run == 16 || !(am & ((1u << run) - 1))) break;     /* long, or digits only */
-        size_t q = p + run;                                    /* < len */
-        unsigned c = t[q];
-        if (c >= 0x80) break;
-        _mm_storeu_si128((__m128i *)(void *)(norm + nnorm), f);
-        retold_token *x = &tokv[ntok++];
-        x->hash = 0;                    /* hashed at the end */
-        /* start, end | norm, norm_len | flags, reserved: three 8-byte
-         * stores (gcc builds the four 32-bit fields in an SSE register) */
-        uint64_t se = (uint64_t)(uint32_t)p | (uint64_t)(uint32_t)q << 32;
-        uint64_t nl = (uint64_t)(uint32_t)nnorm | (uint64_t)run << 32;
-        uint64_t fr = qflag | sent | ((unsigned)t[p] - 'A' < 26u ? RETOLD_TOK_UPPER : 0);
-        memcpy(&x->start, &se, 8);
-        memcpy(&x->norm, &nl, 8);
-        memcpy(&x->flags, &fr, 8);
-        sent = 0;
-        nnorm += run;
-        if (c == ' ' && q + 1 < len && word_fold[t[q + 1]]) {
-            p = q + 1;
-            continue;
-        }
-        p = q + (c == ' ');
-        at = 0;
-        break;
-    }
-    tk->ntok = ntok;
-    tk->nnorm = nnorm;
-    *pushed = ntok - ntok0;
-    *at_word = at;
-    return p;
-}
 #else
 static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
                            char **wp, unsigned *letters)
@@ -311,6 +262,151 @@ static int three_digits_follow(const scan *s, size_t p)
     return p + 3 == s->len || s->text[p + 3] < '0' || s->text[p + 3] > '9';
 }
 
+#if defined(__SSE2__)
+_Static_assert(offsetof(retold_token, end) == offsetof(retold_token, start) + 4 &&
+               offsetof(retold_token, norm_len) == offsetof(retold_token, norm) + 4 &&
+               offsetof(retold_token, reserved) == offsetof(retold_token, flags) + 4 &&
+               offsetof(retold_token, norm) == offsetof(retold_token, start) + 8,
+               "ascii_span stores token fields in pairs (little-endian x86)");
+
+/* Apply the bytes of t[0..64) marked in g (between words, none a word byte,
+ * a space or >= 0x80) to the quote, sentence and blank-line state. */
+static inline void gap_apply(const unsigned char *t, uint64_t g, uint32_t *quoted,
+                             uint32_t *sent, int *nl)
+{
+    while (g) {
+        unsigned char c = t[__builtin_ctzll(g)];
+        g &= g - 1;
+        switch (gap_act[c]) {
+        case GAP_SEP: *nl = 0; break;
+        case GAP_STOP: *sent = RETOLD_TOK_SENT; *nl = 0; break;
+        case GAP_DQUOTE: *quoted ^= RETOLD_TOK_QUOTED; *nl = 0; break;
+        case GAP_LF:
+            if (*nl) { *sent = RETOLD_TOK_SENT; *quoted = 0; }
+            *nl = 1;
+            break;
+        default: break;
+        }
+    }
+}
+
+/* The common case, 64 bytes at a time: ASCII text outside any word or dense
+ * run.  Each chunk is classified with SSE2 into bit masks (word bytes,
+ * letters, spaces, bytes >= 0x80) and its folded bytes are stored at the
+ * same distance in the norm buffer, so a token's normalised bytes are where
+ * the chunk put them: no copy per word.  Words are then taken from the masks
+ * (start and end bits in order), the bytes between them applied to the
+ * quote, sentence and blank-line state as process() would.
+ *
+ * Pushes the words it can push whole: at least one letter (digits-only
+ * words may be digit groups), not followed by a byte >= 0x80 (a mark or a
+ * letter may continue them), ending inside a chunk.  Stops at the first
+ * word it cannot push (*at_word = 1, *pp its first byte), at the first byte
+ * >= 0x80 or when fewer than 64 bytes are left (*at_word = 0).  Needs room
+ * in the norm buffer for the rest of the text and 64 bytes more. */
+static int ascii_span(scan *s, size_t *pp, int *at_word)
+{
+    retold_tokenizer *tk = s->tk;
+    const unsigned char *t = s->text;
+    const size_t len = s->len;
+    size_t p = *pp;
+    const size_t delta = tk->nnorm - p;   /* norm offset - text offset, modulo 2^64:
+                                             digit groups make the norm shorter */
+    char *const norm = tk->norm;
+    retold_token *tokv = tk->tok;
+    size_t ntok = tk->ntok, captok = tk->captok;
+    uint32_t quoted = s->quoted ? RETOLD_TOK_QUOTED : 0;
+    uint32_t sent = s->sent_pending ? RETOLD_TOK_SENT : 0;
+    int nl = s->newline_seen;
+    int stop_word = 0;
+    const __m128i space = _mm_set1_epi8(' ');
+
+    while (p + 64 <= len) {
+        if (captok - ntok < 32) {                /* at most 32 words a chunk */
+            tk->ntok = ntok;
+            if (grow_tokens(tk) != RETOLD_OK) return RETOLD_NOMEM;
+            tokv = tk->tok;
+            captok = tk->captok;
+        }
+        uint64_t word = 0, alpha = 0, upper = 0, sp = 0, high = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned am, wm;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + p + 16 * i));
+            _mm_storeu_si128((__m128i *)(void *)(norm + (delta + p) + 16 * i), ascii_block(v, &am, &wm));
+            /* bit 5 (0x20, clear in upper-case letters) to the sign bit */
+            unsigned lower = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
+            word |= (uint64_t)wm << (16 * i);
+            alpha |= (uint64_t)am << (16 * i);
+            upper |= (uint64_t)(am & ~lower) << (16 * i);
+            sp |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)) << (16 * i);
+            high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
+        }
+        /* only the bytes before the first one >= 0x80 */
+        const uint64_t lim = high ? (high & (0 - high)) - 1 : ~(uint64_t)0;
+        uint64_t starts = word & ~(word << 1) & lim;
+        uint64_t ends = word & ~(word >> 1) & lim;   /* last byte of each word */
+        uint64_t gap = ~(word | sp | high) & lim;     /* bytes that may change the state */
+        /* Words not to push here, marked at their last byte: digits only
+         * (adding its first bit to a run of digits that starts a word
+         * carries to the byte after it; not a word byte: the word ended),
+         * followed by a byte >= 0x80, or reaching the end of the chunk. */
+        const uint64_t digit = word & ~alpha;
+        const uint64_t after = ((digit + (starts & digit)) & ~word) | high;
+        const uint64_t refuse = ((after >> 1) & ends) | (ends & ((uint64_t)1 << 63));
+        const uint64_t base = (uint64_t)(uint32_t)p | (uint64_t)(uint32_t)(p + 1) << 32;
+        const uint64_t nbase = (uint64_t)(uint32_t)(delta + p);
+        size_t next = p + 64;
+        while (starts) {
+            const uint64_t sb = starts & (0 - starts), eb = ends & (0 - ends);
+            const uint64_t g = gap & (sb - 1);
+            if (g) {
+                gap_apply(t + p, g, &quoted, &sent, &nl);
+                gap ^= g;
+            }
+            const uint64_t a = (uint64_t)__builtin_ctzll(starts);
+            if (eb & refuse) {
+                /* ends at the chunk's last byte: it may go on in the next
+                 * one, so start there with it, unless it began this one
+                 * (64 bytes or more: not here); else refused */
+                stop_word = !(eb >> 63) || a == 0;
+                next = p + a;
+                break;
+            }
+            const uint64_t e = (uint64_t)__builtin_ctzll(ends);
+            retold_token *x = &tokv[ntok++];
+            x->hash = 0;                             /* hashed at the end */
+            uint64_t se = base + a + (e << 32);      /* start, end */
+            uint64_t nlen = nbase + a + ((e + 1 - a) << 32);
+            uint64_t fr = quoted | sent | (sb & upper ? RETOLD_TOK_UPPER : 0);
+            memcpy(&x->start, &se, 8);
+            memcpy(&x->norm, &nlen, 8);
+            memcpy(&x->flags, &fr, 8);
+            sent = 0;
+            nl = 0;
+            starts ^= sb;
+            ends ^= eb;
+        }
+        if (stop_word) { p = next; break; }
+        if (next == p + 64) {                        /* the rest of the chunk */
+            gap_apply(t + p, gap, &quoted, &sent, &nl);
+            if (high) {                              /* stop at the first byte >= 0x80 */
+                p += (unsigned)__builtin_ctzll(high);
+                break;
+            }
+        }
+        p = next;
+    }
+    tk->ntok = ntok;
+    tk->nnorm = delta + p;
+    s->quoted = quoted != 0;
+    s->sent_pending = sent != 0;
+    s->newline_seen = nl;
+    *pp = p;
+    *at_word = stop_word;
+    return RETOLD_OK;
+}
+#endif
+
 /* Process one folded code point c of class cl that came from the original
  * bytes [o0, o1).  `next` is where the original text continues. */
 static int process(scan *s, int32_t c, int cl, int upper, int compose,
@@ -417,6 +513,52 @@ static int process(scan *s, int32_t c, int cl, int upper, int compose,
     return RETOLD_OK;
 }
 
+/* Hash the tokens (XXH3 of their normalised bytes) in loops of their own,
+ * after the scan: no branch of the scanner between them, so the CPU overlaps
+ * consecutive hashes.  XXH3 takes one of three paths by length (1-3, 4-8,
+ * 9-16 bytes), and word lengths follow no pattern a branch predictor could
+ * learn, so the tokens are first listed by length class (branch-free: each
+ * index is written to all three lists, one count advances) and each list is
+ * hashed in a loop of its own. */
+static int hash_tokens(retold_tokenizer *tk)
+{
+    const size_t ntok = tk->ntok;
+    if (ntok == 0) return RETOLD_OK;
+    if (3 * ntok > tk->caporder) {
+        size_t cap = 3 * tk->captok;
+        uint32_t *o = realloc(tk->order, cap * sizeof *o);
+        if (!o) return RETOLD_NOMEM;
+        tk->order = o;
+        tk->caporder = cap;
+    }
+    const char *norm = tk->norm;
+    retold_token *const tokv = tk->tok;
+    const uint64_t seed = tk->seed;
+    uint32_t *const c0 = tk->order, *const c1 = c0 + ntok, *const c2 = c1 + ntok;
+    size_t n0 = 0, n1 = 0, n2 = 0;
+    for (size_t i = 0; i < ntok; i++) {
+        const uint32_t l = tokv[i].norm_len;
+        c0[n0] = c1[n1] = c2[n2] = (uint32_t)i;
+        n0 += l <= 3;
+        n1 += l - 4 <= 4;
+        n2 += l > 8;
+    }
+    for (size_t j = 0; j < n0; j++) {
+        retold_token *x = &tokv[c0[j]];
+        x->hash = retold__hash_1to3(norm + x->norm, x->norm_len, seed);
+    }
+    for (size_t j = 0; j < n1; j++) {
+        retold_token *x = &tokv[c1[j]];
+        x->hash = retold__hash_4to8(norm + x->norm, x->norm_len, seed);
+    }
+    for (size_t j = 0; j < n2; j++) {
+        retold_token *x = &tokv[c2[j]];
+        x->hash = x->norm_len <= 16 ? retold__hash_9to16(norm + x->norm, x->norm_len, seed)
+                                    : retold__hash_short(norm + x->norm, x->norm_len, seed);
+    }
+    return RETOLD_OK;
+}
+
 int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                     const retold_token **tokens, size_t *count)
 {
@@ -445,6 +587,15 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
     while (p < len) {
         unsigned b = t[p];
         if (b < 0x80 && fast) {
+#if defined(__SSE2__)
+            if (!s.in_word && !s.dense_prev && p + 64 <= len) {
+                int at_word;
+                if ((rc = grow_norm(tk, len - p + 64)) != RETOLD_OK) return rc;
+                if ((rc = ascii_span(&s, &p, &at_word)) != RETOLD_OK) return rc;
+                if (!at_word) continue;   /* at a byte >= 0x80, or near the end */
+                b = t[p];                 /* a word ascii_span leaves to the loop below */
+            }
+#endif
             int cl = ascii_class[b];
             if ((cl == RETOLD__C_LETTER || cl == RETOLD__C_DIGIT) && !s.dense_prev) {
                 /* Extend the word over ASCII letters and digits, 16 bytes
@@ -456,17 +607,6 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
                 /* room for the rest of the text: one byte per ASCII byte,
                  * and the 16 the block loop may write past a word */
                 if ((rc = grow_norm(tk, len - p + 16)) != RETOLD_OK) return rc;
-#if defined(__SSE2__)
-                if (!s.in_word) {
-                    size_t pushed;
-                    int at_word;
-                    p = ascii_words(tk, t, len, p, s.quoted ? RETOLD_TOK_QUOTED : 0,
-                                    s.sent_pending ? RETOLD_TOK_SENT : 0, &pushed, &at_word);
-                    if (pushed) s.sent_pending = s.newline_seen = 0;
-                    if (!at_word) goto next;
-                    b = t[p];
-                }
-#endif
                 const int fresh = !s.in_word;
                 uint32_t qflag = s.quoted ? RETOLD_TOK_QUOTED : 0;
                 for (;;) {
@@ -571,14 +711,7 @@ int retold_tokenize(retold_tokenizer *tk, const char *text, size_t len,
     }
     if ((rc = end_word(&s)) != RETOLD_OK) return rc;
     if ((rc = end_dense(&s)) != RETOLD_OK) return rc;
-    /* Hash the tokens in a loop of their own: no branch of the scanner
-     * between them, so the CPU overlaps consecutive hashes. */
-    const char *norm = tk->norm;
-    retold_token *const tokv = tk->tok;
-    const size_t ntok = tk->ntok;          /* locals: a uint64_t store may alias tk->ntok */
-    const uint64_t seed = tk->seed;
-    for (size_t i = 0; i < ntok; i++)
-        tokv[i].hash = retold__hash_short(norm + tokv[i].norm, tokv[i].norm_len, seed);
+    if ((rc = hash_tokens(tk)) != RETOLD_OK) return rc;
     *tokens = tk->tok;
     *count = tk->ntok;
     return RETOLD_OK;

@@ -201,6 +201,38 @@ START_TEST(test_fastpath_random)
 }
 END_TEST
 
+/* The 64-byte chunk path (ascii_span): each tricky piece at every offset
+ * across two chunk boundaries of plain ASCII text, so that it falls on the
+ * first, the last and every other byte of a chunk. */
+START_TEST(test_fastpath_chunk_edges)
+{
+    static const char *const probes[] = {
+        "2022", "40,000", "1 000 000", "ab12", "12ab", "x9", "caf\xc3\xa9", "\xc3\xa9t\xc3\xa9",
+        "abc\xcc\x81", "\"quoted\"", "end.", "\n\n", "\r\n\r\n", "\n \n", "don't", "--",
+        "\xe6\x9d\xb1\xe4\xba\xac", "\xff", "A", "Z9", "\t\v\f", "\x01",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk",    /* 63 */
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl",   /* 64 */
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm",  /* 65 */
+        "0123456789012345678901234567890123456789012345678901234567890123456789" };
+    static const char filler[] = "The quick Brown fox, jumps over the lazy dog. ";
+    char buf[512];
+    for (size_t k = 0; k < sizeof probes / sizeof probes[0]; k++)
+        for (size_t off = 0; off < 140; off++) {
+            size_t len = 0;
+            while (len < off) {
+                buf[len] = filler[len % (sizeof filler - 1)];
+                len++;
+            }
+            size_t l = strlen(probes[k]);
+            memcpy(buf + len, probes[k], l);
+            len += l;
+            for (size_t i = 0; i < 200; i++, len++) buf[len] = filler[(i + 3) % (sizeof filler - 1)];
+            same_paths(buf, len);
+            same_paths(buf, len - 150);     /* ending inside or near the probe */
+        }
+}
+END_TEST
+
 START_TEST(test_fastpath_real)
 {
     static const char *const files[] = {
@@ -250,6 +282,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_crlf_paragraphs);
     tcase_add_test(tc, test_invalid_bytes);
     tcase_add_test(tc, test_fastpath_random);
+    tcase_add_test(tc, test_fastpath_chunk_edges);
     tcase_add_test(tc, test_fastpath_real);
     tcase_add_test(tc, test_reuse_and_hash_seed);
     suite_add_tcase(s, tc);
