@@ -12,7 +12,7 @@
  *   tokenize  retold_tokenize: UTF-8 decode, NFKC + case fold, split, hash
  *             each token (normalisation is fused into the tokeniser; there
  *             is no separate pass to time)
- *   shingle   retold_shingle_words: one XXH3 per word 5-gram
+ *   shingle   retold_shingle_words: a rolling polynomial of the token hashes per word 5-gram
  *   minhash   retold_minhash: one-permutation MinHash, k bins, densified
  *   sketch    retold_sketch, the three above plus the distinct count and the
  *             duplicate fingerprint, as the pipeline calls it

@@ -1,15 +1,13 @@
 /*
- * hash.h - private: XXH3 on the two hottest call sites, inlined.
+ * hash.h - private: XXH3 on the hottest call site, the token hash, inlined.
  *
  * Every token is hashed (XXH3_64bits_withSeed over its normalised bytes,
- * almost always <= 16 of them) and every word shingle too (over 8n bytes:
- * 40 at the default n = 5).  The public XXH3_64bits_withSeed stays an out of
+ * almost always <= 16 of them).  The public XXH3_64bits_withSeed stays an out of
  * line call even under XXH_INLINE_ALL (it carries the long-input code), which
  * cost ~28 % of tokenising.  With xxHash 0.8 (the format of doc/
  * format-signature.md and the version Debian 12 ships) the header's own
  * length-class functions are visible under XXH_INLINE_ALL; calling them for
- * the lengths they serve gives the same value, inlined, and with a constant
- * length the compiler unrolls the 40-byte case.  Other xxHash versions take
+ * the lengths they serve gives the same value, inlined.  Other xxHash versions take
  * the public function.  tests/check_vectors.c and fuzz_text check the values.
  */
 #ifndef RETOLD_HASH_H
@@ -63,16 +61,6 @@ static inline __attribute__((always_inline)) uint64_t retold__hash_9to16(const v
     return XXH3_len_9to16_64b((const xxh_u8 *)p, n, XXH3_kSecret, seed);
 #else
     return XXH3_64bits_withSeed(p, n, seed);
-#endif
-}
-
-/* = XXH3_64bits_withSeed(p, 40, seed) */
-static inline __attribute__((always_inline)) uint64_t retold__hash_40(const void *p, uint64_t seed)
-{
-#if RETOLD__XXH3_PARTS
-    return XXH3_len_17to128_64b((const xxh_u8 *)p, 40, XXH3_kSecret, sizeof XXH3_kSecret, seed);
-#else
-    return XXH3_64bits_withSeed(p, 40, seed);
 #endif
 }
 

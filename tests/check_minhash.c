@@ -37,6 +37,41 @@ START_TEST(test_shingle_words)
 }
 END_TEST
 
+/* Signature format 2's word shingle, straight from its definition
+ * (doc/format-signature.md): each window's polynomial computed afresh, not
+ * rolled, against the library for n = 1..8, lengths 0..40 and two seeds. */
+static uint64_t ref_fmix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+START_TEST(test_shingle_words_definition)
+{
+    retold_token tok[40];
+    uint64_t got[40], s = 3;
+    memset(tok, 0, sizeof tok);
+    for (size_t i = 0; i < 40; i++) tok[i].hash = tu_rand(&s);
+    tok[7].hash = tok[3].hash;                     /* a repeated token */
+    for (uint64_t seed = 0; seed < 2; seed++)
+        for (unsigned n = 1; n <= 8; n++)
+            for (size_t m = 0; m <= 40; m++) {
+                size_t c = retold_shingle_words(tok, m, n, seed * 0x1234567ULL, got);
+                ck_assert_uint_eq(c, retold_shingle_count(m, n));
+                size_t w = m < n ? m : n;
+                for (size_t i = 0; i < c; i++) {
+                    uint64_t p = 0;
+                    for (size_t j = 0; j < w; j++) p = p * 0x9E3779B97F4A7C15ULL + tok[i + j].hash;
+                    ck_assert_uint_eq(got[i], ref_fmix64(p ^ (seed * 0x1234567ULL)));
+                }
+            }
+}
+END_TEST
+
 /* private sorts (src/radix.h), checked against qsort */
 void retold__sort_u64(uint64_t *a, uint64_t *tmp, size_t n);
 void retold__radix_u64(uint64_t *a, uint64_t *tmp, size_t n);
@@ -250,6 +285,7 @@ static Suite *suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_shingle_words);
+    tcase_add_test(tc, test_shingle_words_definition);
     tcase_add_test(tc, test_sorts);
     tcase_add_test(tc, test_sort_hashes);
     tcase_add_test(tc, test_unique_intersection);

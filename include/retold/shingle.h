@@ -2,10 +2,13 @@
  * retold/shingle.h - token sequences to sets of 64-bit shingle hashes.
  *
  * Word n-gram shingle i of a document with token hashes t[0..m) is
- *     XXH3_64bits_withSeed(LE64(t[i]) || ... || LE64(t[i+n-1]), 8n, seed)
- * where t[j] = XXH3_64bits_withSeed(normalised token bytes, seed) and LE64
- * is the 8-byte little-endian encoding.  A document with 1 <= m < n tokens
- * yields the one shingle over all its tokens; an empty one yields none.
+ *     fmix64(P_i ^ seed),  P_i = t[i] B^(w-1) + t[i+1] B^(w-2) + ... + t[i+w-1]
+ * modulo 2^64, w = min(n, m), B = 0x9E3779B97F4A7C15, fmix64 MurmurHash3's
+ * 64-bit finaliser, and t[j] = XXH3_64bits_withSeed(normalised token bytes,
+ * seed) (signature format 2, RETOLD_NORM_VERSION; format 1 hashed the 8w
+ * bytes with XXH3).  P rolls from shingle to shingle: two multiplications
+ * and the finaliser's two.  A document with 1 <= m < n tokens yields the one
+ * shingle over all its tokens; an empty one yields none.
  *
  * Character n-grams (the option for short or unsegmented text) hash every
  * run of n code points of the token texts joined by one space:
@@ -27,8 +30,8 @@ extern "C" {
 size_t retold_shingle_count(size_t m, unsigned n);
 
 /* Word n-gram shingles of tokens[0..m) into out[0..retold_shingle_count(m,n)).
- * out must have room for m values (it is used as scratch).  Returns the
- * number of shingles. n >= 1. */
+ * out must have room for m values (so that a caller may size it by the
+ * tokens).  Returns the number of shingles. n >= 1. */
 size_t retold_shingle_words(const retold_token *tokens, size_t m, unsigned n,
                             uint64_t seed, uint64_t *out);
 

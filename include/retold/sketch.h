@@ -46,7 +46,8 @@ typedef struct retold_params {
 unsigned retold_params_nviews(const retold_params *p);
 int retold_params_slot(const retold_params *p, int view);
 
-#define RETOLD_NORM_VERSION 1   /* bump when tokens or shingles change */
+#define RETOLD_NORM_VERSION 2   /* bump when tokens or shingles change
+                                   (2: word shingles by a rolling polynomial) */
 
 void retold_params_default(retold_params *p);
 
