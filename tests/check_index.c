@@ -603,22 +603,23 @@ END_TEST
  * bits each), the key, the data. */
 static size_t record_byte(const unsigned char *b, size_t len, uint64_t *s)
 {
-    size_t page = 2 + tu_rand(s) % (len / 4096 - 2);
-    const unsigned char *pg = b + page * 4096;
+    const size_t ps = (size_t)sysconf(_SC_PAGESIZE);      /* LMDB's page is the system's */
+    size_t page = 2 + tu_rand(s) % (len / ps - 2);
+    const unsigned char *pg = b + page * ps;
     unsigned flags = pg[10] | (unsigned)pg[11] << 8;
     if (flags & 0x04)                                            /* overflow */
-        return page * 4096 + 16 + tu_rand(s) % (4096 - 16);
+        return page * ps + 16 + tu_rand(s) % (ps - 16);
     if ((flags & 0x63) != 0x02) return 0;                       /* plain leaf only */
     unsigned lower = pg[12] | (unsigned)pg[13] << 8;
-    if (lower < 18 || lower > 4096) return 0;
+    if (lower < 18 || lower > ps) return 0;
     unsigned nkeys = (lower - 16) / 2, i = (unsigned)(tu_rand(s) % nkeys);
     unsigned node = pg[16 + 2 * i] | (unsigned)pg[17 + 2 * i] << 8;
-    if (node < lower || node + 8 > 4096) return 0;
+    if (node < lower || node + 8 > ps) return 0;
     const unsigned char *nd = pg + node;
     size_t dsize = nd[0] | (size_t)nd[1] << 8 | (size_t)nd[2] << 16 | (size_t)nd[3] << 24;
     unsigned nflags = nd[4] | (unsigned)nd[5] << 8, ksize = nd[6] | (unsigned)nd[7] << 8;
-    if (nflags != 0 || dsize == 0 || node + 8 + ksize + dsize > 4096) return 0;   /* big, dup or odd */
-    return page * 4096 + node + 8 + ksize + tu_rand(s) % dsize;
+    if (nflags != 0 || dsize == 0 || node + 8 + ksize + dsize > ps) return 0;   /* big, dup or odd */
+    return page * ps + node + 8 + ksize + tu_rand(s) % dsize;
 }
 
 /* Random damage to record bytes of data.mdb: open/query/check in a child

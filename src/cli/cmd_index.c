@@ -624,22 +624,44 @@ static int check_here(ix_cli *c)
 
 /* The check runs in a child process.  retold's own records carry checksums,
  * but LMDB trusts its B-tree: a damaged branch page or node header can send
- * it outside the map, and the process dies by SIGSEGV or SIGBUS
+ * it outside the map, and the process dies by SIGSEGV or SIGBUS (or by
+ * SIGABRT, from LMDB's assertions)
  * (doc/format-index.md, "What is checked").  A check is what one runs on a
  * suspect index, so that death is reported as what it means. */
 static int run_check(ix_cli *c)
 {
     if (c->nargs) return bad_usage(c, "unexpected argument '%s'", c->args[0]);
-    fflush(stderr);
+    fflush(NULL);
+    /* A SIGCHLD ignored by whoever started us (inherited across exec) would
+     * let the child reap itself and waitpid fail: the default for the wait. */
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    const int restore = sigaction(SIGCHLD, &dfl, &old) == 0;
     pid_t pid = fork();
-    if (pid < 0) return check_here(c);                   /* no process to spare: check here */
-    if (pid == 0) _exit(check_here(c));
+    if (pid < 0) {                                        /* no process to spare: check here */
+        if (restore) sigaction(SIGCHLD, &old, NULL);
+        return check_here(c);
+    }
+    if (pid == 0) {
+        int ec = check_here(c);
+        fflush(NULL);
+        _exit(ec);
+    }
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return check_here(c);
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {}
+    const int werr = errno;
+    if (restore) sigaction(SIGCHLD, &old, NULL);
+    if (w < 0) {
+        fprintf(stderr, "%s index check: %s: cannot wait for the checking process: %s\n",
+                cli_prog, c->dir, strerror(werr));
+        return EXIT_FAILURE_INTERNAL;
+    }
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     int sig = WTERMSIG(status);
-    if (sig == SIGSEGV || sig == SIGBUS) {
+    if (sig == SIGSEGV || sig == SIGBUS || sig == SIGABRT) {      /* SIGABRT: LMDB's own assertions */
         fprintf(stderr, "%s index check: %s: corrupt: LMDB's B-tree is damaged (reading it crashed the "
                 "checking process: %s); restore the index from a backup or re-create it from the original texts\n",
                 cli_prog, c->dir, strsignal(sig));
