@@ -175,11 +175,12 @@ static size_t count_distinct(retold_sketcher *s, const uint64_t *h, size_t n)
 {
     if (n < 2) return n;
     if (n > DISTINCT_TABLE_MAX) return count_distinct_sorted(h, n);
-    /* Load factor 1/16 to 1/8 for the common document (a few thousand
+    /* Load factor 1/16 to 1/8 for the common document (up to 2^16
      * shingles: a table of at most 2^19 slots, 6 MB): a probe then rarely
-     * meets another key, and the branch on it is rarely mispredicted (-4 %
-     * of a whole run against 1/8 to 1/4, -10 % against 1/4 to 1/2).  Larger
-     * ones take 1/4 to 1/2 so that the table stays within 3x the hashes. */
+     * meets another key, and the branch on it is rarely mispredicted (-7 %
+     * CPU of a whole `retold pairs -j1` against the old 1/4 to 1/2;
+     * bench/README.md).  Larger documents keep 1/4 to 1/2, so that one huge
+     * document does not take 8 to 16 slots (96-192 bytes) a shingle. */
     size_t cap = 16, room = n <= ((size_t)1 << 16) ? 8 * n : 2 * n;
     while (cap < room) cap *= 2;
     if (cap > s->capset) {

@@ -131,7 +131,6 @@ static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
     *wp = w;
     return 0;
 }
-
 #else
 static inline int word_run(const unsigned char *t, size_t len, size_t *qp,
                            char **wp, unsigned *letters)
